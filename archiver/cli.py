@@ -1,0 +1,212 @@
+"""The `archiver` command: data to stdout, progress to stderr; exit 0 done, 1 failed, 2 usage."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from archiver import __version__
+from archiver.archive import ArchiveLayout
+from archiver.catalog import Catalog
+from archiver.siteconfig import ConfigError, SiteConfig, load_site_config
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ConfigProblem(click.ClickException):
+    """A bad config: names the file and key; exit status 2."""
+
+    exit_code = 2
+
+
+class Failed(click.ClickException):
+    """The command ran but did not succeed; exit status 1."""
+
+    exit_code = 1
+
+
+def archive_option(func: F) -> F:
+    """--archive DIR, shared by every command that reads or writes an archive."""
+    return click.option(
+        "--archive",
+        "archive_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("archive"),
+        show_default=True,
+        envvar="ARCHIVER_ARCHIVE",
+        help="Archive directory (env ARCHIVER_ARCHIVE).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    """--json: machine-readable output on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(
+        func
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archiver")
+def cli() -> None:
+    """Archive news sites into WARC files and clean article JSON."""
+
+
+@cli.command()
+@click.argument("configs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@archive_option
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a Scrapy/ARCHIVER_* setting (repeatable), as `scrapy crawl -s`.",
+)
+@click.option("--warc-max-size", type=int, help="Roll WARC files over at this many bytes.")
+@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@json_option
+@click.option("-v", "--verbose", is_flag=True, help="Log every request (DEBUG).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and the summary.")
+def crawl(
+    configs: tuple[Path, ...],
+    archive_dir: Path,
+    overrides: tuple[str, ...],
+    warc_max_size: int | None,
+    workers: int | None,
+    as_json: bool,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Crawl the sections of each site CONFIG into the archive.
+
+    \b
+    Example:
+        archiver crawl configs/demo.yaml --archive archive/
+
+    Progress goes to stderr, then a summary per site; with --json the summaries are printed to
+    stdout as JSON. Exit 0 when every crawl finished and archived articles, 1 when one failed,
+    2 for a bad config or option.
+    """
+    site_configs = [_load_config(path) for path in configs]
+    settings = _parse_overrides(overrides)
+    settings["ARCHIVER_ARCHIVE_DIR"] = str(archive_dir)
+    settings["LOG_LEVEL"] = "DEBUG" if verbose else ("WARNING" if quiet else "INFO")
+    if warc_max_size is not None:
+        settings["ARCHIVER_WARC_MAX_SIZE"] = warc_max_size
+    if workers is not None:
+        settings["ARCHIVER_EXTRACT_WORKERS"] = workers
+    from archiver.runner import run_crawls  # imports Scrapy only when crawling
+
+    summaries = run_crawls(site_configs, settings)
+    for summary in summaries:
+        click.echo(summary.render(), err=True)
+    if as_json:
+        click.echo(json.dumps([s.to_dict() for s in summaries], indent=2))
+    failed = [s for s in summaries if s.failure()]
+    if failed:
+        raise Failed("; ".join(f"{s.site}: {s.failure()}" for s in failed))
+
+
+@cli.command("list")
+@archive_option
+@click.option("--site", help="Only this site.")
+@click.option("--limit", type=int, help="At most this many articles.")
+@click.option("--all", "include_all", is_flag=True, help="Include pages that are not articles.")
+@json_option
+def list_articles(
+    archive_dir: Path, site: str | None, limit: int | None, include_all: bool, as_json: bool
+) -> None:
+    """List archived articles, newest first: site, published, title, URL.
+
+    \b
+    Example:
+        archiver list --site demo --limit 10
+    """
+    with _open_catalog(archive_dir) as catalog:
+        rows = catalog.list_articles(site=site, limit=limit, only_articles=not include_all)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row.__dict__, ensure_ascii=False))
+        return
+    for row in rows:
+        published = (row.published or "-")[:16]
+        click.echo(f"{row.id}  {row.site:<12} {published:<16}  {row.title or '(no title)'}")
+        click.echo(f"{'':18}{row.url}")
+    click.echo(f"{len(rows)} article(s)", err=True)
+
+
+@cli.command()
+@click.argument("article_id")
+@archive_option
+@click.option("--version", "version", type=int, help="This version (default: the newest).")
+def show(article_id: str, archive_dir: Path, version: int | None) -> None:
+    """Print one article document (JSON) by its id.
+
+    \b
+    Example:
+        archiver show 3f2a9c0d41b7e8aa
+    """
+    with _open_catalog(archive_dir) as catalog:
+        row = catalog.article(article_id, version)
+    if row is None:
+        raise Failed(f"no article {article_id!r} in {archive_dir}")
+    path = archive_dir / row.json_path
+    try:
+        click.echo(path.read_text(encoding="utf-8"), nl=False)
+    except OSError as exc:
+        raise Failed(f"cannot read {path}: {exc}") from exc
+
+
+@cli.command()
+@archive_option
+def reindex(archive_dir: Path) -> None:
+    """Rebuild the catalog from the WARC files and article JSON alone.
+
+    \b
+    Example:
+        archiver reindex --archive archive/
+    """
+    from archiver.reindex import rebuild_catalog
+
+    if not archive_dir.is_dir():
+        raise ConfigProblem(f"no archive at {archive_dir}")
+    result = rebuild_catalog(archive_dir)
+    click.echo(
+        f"catalog rebuilt: {result.warc_files} WARC files, {result.captures} records, "
+        f"{result.articles} article documents",
+        err=True,
+    )
+
+
+def _load_config(path: Path) -> SiteConfig:
+    try:
+        return load_site_config(path)
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from exc
+
+
+def _parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--set")
+        settings[key.strip()] = value
+    return settings
+
+
+def _open_catalog(archive_dir: Path) -> Catalog:
+    layout = ArchiveLayout(archive_dir)
+    if not layout.catalog_path.exists():
+        raise Failed(f"no catalog at {layout.catalog_path} (run a crawl or `archiver reindex`)")
+    return Catalog(layout.catalog_path)
+
+
+def main(args: Sequence[str] | None = None) -> None:
+    """Console-script entry point; `args` lets tests call it directly."""
+    cli.main(args=list(args) if args is not None else None, prog_name="archiver")
+

@@ -1,0 +1,34 @@
+"""Which links a crawl follows: allowed hosts and the article URL rules of a site config."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from archiver.siteconfig import SiteConfig
+
+
+def in_scope(config: SiteConfig, url: str) -> bool:
+    """An http(s) URL whose host (port ignored) is within the config's allowed domains."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and config.is_allowed_host(parts.hostname or "")
+
+
+def is_article_url(config: SiteConfig, url: str) -> bool:
+    """In scope, and passing the config's `articles.allow` / `articles.deny` rules."""
+    return in_scope(config, url) and config.articles.matches(url)
+
+
+def absolute_links(hrefs: Iterable[str], base_url: str) -> Iterator[str]:
+    """Resolve hrefs against the page URL; drop fragments and non-web schemes."""
+    for href in hrefs:
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            continue
+        url, _ = urldefrag(urljoin(base_url, href))
+        yield url
+
+
+def unique(urls: Iterable[str]) -> list[str]:
+    """URLs in first-seen order, each once."""
+    return list(dict.fromkeys(urls))

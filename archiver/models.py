@@ -1,0 +1,111 @@
+"""The article document (schema v1) and the JSON Schema derived from it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "archiver/article/v1"
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "article.schema.json"
+
+_ISO_DATE_OR_DATETIME = (
+    r"^\d{4}-\d{2}-\d{2}"
+    r"(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$"
+)
+_ISO_DATETIME_UTC = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)$"
+
+
+class Provenance(BaseModel):
+    """Where the page this document was extracted from lives in the WARC files."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    warc_file: str = Field(description="WARC file name under warc/<site>/ holding the response.")
+    warc_offset: int = Field(ge=0, description="Byte offset of the response record's gzip member.")
+    warc_record_id: str = Field(description="WARC-Record-ID of the response record.")
+    payload_digest: str | None = Field(description="WARC-Payload-Digest of the response.")
+
+
+class ExtractorInfo(BaseModel):
+    """Which extractor produced the document."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    version: str
+
+
+class Article(BaseModel):
+    """One capture of one article, normalised. Unknown values are null, never invented."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_: Literal["archiver/article/v1"] = Field(
+        default=SCHEMA_VERSION, alias="schema", description="Schema identifier."
+    )
+    id: str = Field(description="Stable id derived from the canonical URL (16 hex digits).")
+    url: str = Field(description="URL the page was fetched from (after redirects).")
+    requested_url: str | None = Field(
+        default=None, description="URL that was asked for, where a redirect changed it."
+    )
+    canonical_url: str | None = Field(description="Canonical URL declared by the page.")
+    site: str = Field(description="Site key of the config (or collection) it belongs to.")
+    section: str | None = Field(description="Section whose listing led to the article.")
+    is_article: bool = Field(
+        default=True, description="False when the page was archived but is not an article."
+    )
+    title: str | None
+    description: str | None
+    authors: list[str] = Field(description="Person names, one per entry.")
+    published: str | None = Field(
+        pattern=_ISO_DATE_OR_DATETIME,
+        description="ISO 8601: datetime with offset, or a date when no time zone is known.",
+    )
+    published_raw: str | None = Field(default=None, description="Published date as on the page.")
+    modified: str | None = Field(pattern=_ISO_DATE_OR_DATETIME)
+    modified_raw: str | None = None
+    language: str | None = Field(description="BCP 47 language tag, e.g. 'en'.")
+    text: str | None = Field(description="Clean body; paragraphs separated by a blank line.")
+    tags: list[str]
+    image: str | None
+    paywalled: bool | None = Field(description="True when the page says it is behind a paywall.")
+    word_count: int = Field(ge=0)
+    fetched_at: str = Field(
+        pattern=_ISO_DATETIME_UTC, description="When the page was fetched (UTC)."
+    )
+    http_status: int
+    version: int = Field(ge=1, description="1 for the first capture; higher when it changed.")
+    provenance: Provenance
+    extractor: ExtractorInfo
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The document as written to disk (field 'schema', not 'schema_')."""
+        return self.model_dump(by_alias=True, mode="json")
+
+    def to_json_bytes(self) -> bytes:
+        """Stable, human-readable UTF-8 JSON."""
+        text = json.dumps(self.to_json_dict(), ensure_ascii=False, indent=2, sort_keys=False)
+        return (text + "\n").encode("utf-8")
+
+
+def article_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the article document."""
+    schema = Article.model_json_schema(by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://archiver.invalid/schemas/article.schema.json",
+        "title": "archiver article document v1",
+        **schema,
+    }
+
+
+def write_article_json_schema(path: Path = SCHEMA_PATH) -> None:
+    """Regenerate the shipped schema file from the model."""
+    path.write_text(json.dumps(article_json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    write_article_json_schema()

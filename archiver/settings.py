@@ -1,0 +1,50 @@
+"""Scrapy settings for the archiver project (`scrapy crawl news -a config=...`).
+
+ARCHIVER_* settings are read by the adapters in this package; override any with `-s KEY=VALUE`.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["archiver.spiders"]
+NEWSPIDER_MODULE = "archiver.spiders"
+
+# Where the archive lives, and how WARC files roll over.
+ARCHIVER_ARCHIVE_DIR = "archive"
+ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
+ARCHIVER_OPERATOR = ""
+# Extraction worker processes (None: one per core; 0: extract inline, for debugging).
+ARCHIVER_EXTRACT_WORKERS = None
+# Seconds between progress lines on stderr (0 switches them off).
+ARCHIVER_PROGRESS_INTERVAL = 10.0
+
+# The WARC recorder sits above HttpCompressionMiddleware (590) and RedirectMiddleware (600), so
+# it sees each response as received: body still encoded, 3xx before it is followed.
+DOWNLOADER_MIDDLEWARES = {
+    "archiver.middlewares.WarcRecorderMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "archiver.pipelines.ExtractAndStorePipeline": 300,
+}
+EXTENSIONS = {
+    "archiver.extensions.CrawlProgress": 500,
+}
+# No control ports: an archiving crawl listens on nothing.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+# Polite defaults; a site config overrides delay, robots and concurrency.
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+# Error pages are archived by the recorder; the spider only sees what it can use.
+HTTPERROR_ALLOWED_CODES: list[int] = []
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,94 @@
+"""Helpers shared by the tests: the demo site in a subprocess, running the CLI, reading WARCs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_CONFIG = REPO / "configs" / "demo.yaml"
+DEMO_BASE = "http://127.0.0.1:8093"
+MANIFEST = REPO / "archiver" / "demo_site" / "manifest.json"
+
+
+def tool(name: str) -> str:
+    """An executable installed beside this Python (warcio, cdxj-indexer, archiver)."""
+    local = Path(sys.executable).parent / name
+    found = str(local) if local.exists() else shutil.which(name)
+    if not found:
+        raise RuntimeError(f"{name} is not installed (pip install -e '.[test]')")
+    return found
+
+
+@contextmanager
+def demo_server(tmp_dir: Path) -> Iterator[str]:
+    """Run the demo site on a free port; yield its base URL."""
+    port_file = tmp_dir / "demo.port"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "archiver.demo_site", "--port", "0", "--port-file", str(port_file)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"demo site did not start: {proc.stderr.read()!r}")  # type: ignore[union-attr]
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{int(port_file.read_text().strip())}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stderr:
+            proc.stderr.close()
+
+
+def demo_config(base_url: str, dest: Path, replace: dict[str, str] | None = None) -> Path:
+    """configs/demo.yaml pointed at `base_url` (and with optional text replacements)."""
+    text = DEMO_CONFIG.read_text(encoding="utf-8").replace(DEMO_BASE, base_url)
+    for old, new in (replace or {}).items():
+        assert old in text, f"{old!r} not in demo config"
+        text = text.replace(old, new)
+    dest.write_text(text, encoding="utf-8")
+    return dest
+
+
+def run_archiver(
+    *args: str, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `archiver` command in a subprocess (a Scrapy reactor runs once per process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "archiver", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def manifest() -> dict[str, Any]:
+    """The demo site's ground truth."""
+    data: dict[str, Any] = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    return data
+
+
+def article_documents(archive: Path) -> list[dict[str, Any]]:
+    """Every article JSON document in an archive."""
+    return [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((archive / "articles").rglob("*.json"))
+    ]
+
+
+def warc_files(archive: Path) -> list[Path]:
+    """Closed WARC files of an archive."""
+    return sorted((archive / "warc").rglob("*.warc.gz"))
