@@ -97,8 +97,8 @@ def article_json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://archiver.invalid/schemas/article.schema.json",
-        "title": "archiver article document v1",
         **schema,
+        "title": "archiver article document v1",
     }
 
 
