@@ -1,0 +1,477 @@
+"""HTML + URL -> article fields: structured data first, trafilatura for the body.
+
+Plain Python (never Scrapy) and the only module that imports trafilatura, so the pipeline
+can run it in a process pool and ``archiver reextract`` can run it over old WARCs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+from trafilatura.settings import Extractor
+from trafilatura.utils import load_html
+
+from archiver import __version__
+from archiver.extraction.authors import (
+    authors_from_bylines,
+    authors_from_jsonld,
+    clean_authors,
+)
+from archiver.extraction.dates import ParsedDate, parse_date
+from archiver.extraction.decode import decode_html
+from archiver.extraction.structured import PageData, read_page
+from archiver.extraction.title import choose_title, similar
+
+__all__ = [
+    "EXTRACTOR_NAME",
+    "EXTRACTOR_VERSION",
+    "ExtractHints",
+    "ExtractedArticle",
+    "ExtractionError",
+    "extract",
+]
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR_NAME = "archiver"
+EXTRACTOR_VERSION = f"{__version__}+trafilatura-{trafilatura.__version__}"
+
+_TAG_RE = re.compile(r"<\s*[a-zA-Z!?/]")
+_LANG_RE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]|$)")
+_WORD_RE = re.compile(r"\w+")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_MIN_ARTICLE_CHARS = 300
+_MIN_UNSIGNALLED_CHARS = 1500
+
+
+class ExtractionError(Exception):
+    """The page cannot be parsed at all; ``reason`` is a short slug for counters."""
+
+    def __init__(self, reason: str, detail: str | None = None) -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ExtractHints:
+    """Per-site hints from the site config's ``extract:`` section."""
+
+    body_selector: str | None = None
+    drop_selectors: tuple[str, ...] = ()
+    favor: str | None = None  # "precision" | "recall" | None
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """Fields extracted from one page; unknown values are None (or empty), never invented.
+
+    Dates are ISO 8601: a datetime with offset when the page gives a zone, else a date.
+    ``*_raw`` keep the value as found. URLs are absolute. ``text`` is None unless
+    ``is_article``; its paragraphs are separated by a blank line.
+    """
+
+    is_article: bool
+    title: str | None
+    description: str | None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    published_raw: str | None = None
+    modified: str | None = None
+    modified_raw: str | None = None
+    language: str | None = None
+    text: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    canonical_url: str | None = None
+    paywalled: bool | None = None
+    word_count: int = 0
+    site_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict of all fields."""
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _str(value: Any) -> str | None:
+    """A clean string from a JSON-LD value (string, list of strings, {"@value"}/{"name"})."""
+    if isinstance(value, list):
+        for item in value:
+            s = _str(item)
+            if s:
+                return s
+        return None
+    if isinstance(value, dict):
+        return _str(value.get("@value") or value.get("name") or value.get("url"))
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        s = " ".join(str(value).split())
+        return s or None
+    return None
+
+
+def _abs_url(value: str | None, base: str) -> str | None:
+    if not value:
+        return None
+    try:
+        out = urljoin(base, value.strip())
+    except ValueError:
+        return None
+    return out if urlsplit(out).scheme in ("http", "https") else None
+
+
+def _image(value: Any) -> str | None:
+    if isinstance(value, list):
+        for item in value:
+            s = _image(item)
+            if s:
+                return s
+        return None
+    if isinstance(value, dict):
+        return _str(value.get("url") or value.get("contentUrl") or value.get("@id"))
+    return _str(value)
+
+
+def _language(page: PageData, article: dict[str, Any] | None, fallback: str | None) -> str | None:
+    candidates = [
+        page.html_lang,
+        _str(article.get("inLanguage")) if article else None,
+        page.first_meta("content-language", "language", "dc.language", "og:locale"),
+        fallback,
+    ]
+    for value in candidates:
+        m = _LANG_RE.match(value.strip()) if value else None
+        if m:
+            return m.group(1).lower()
+    return None
+
+
+def _keywords(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [s for v in value for s in _keywords(v)]
+    s = _str(value)
+    return [k.strip() for k in s.split(",")] if s else []
+
+
+def _dedupe(items: list[str], limit: int = 50) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        item = " ".join(item.split())
+        if item and item.casefold() not in seen and len(item) <= 100:
+            seen.add(item.casefold())
+            out.append(item)
+    return out[:limit]
+
+
+def _first_date(raws: list[str | None], now: datetime) -> ParsedDate | None:
+    """First parseable candidate; a zoned value of the same day may refine a zoneless one."""
+    parsed = [p for p in (parse_date(r, now=now) for r in raws if r) if p is not None]
+    if not parsed:
+        return None
+    best = parsed[0]
+    if not best.has_zone:
+        for other in parsed[1:]:
+            if other.has_zone and other.raw[:10] == best.raw[:10]:
+                return other
+    return best
+
+
+def _paywalled(page: PageData, article: dict[str, Any] | None) -> bool | None:
+    if article is not None:
+        free = article.get("isAccessibleForFree")
+        parts = article.get("hasPart")
+        if free is None and isinstance(parts, dict):
+            free = parts.get("isAccessibleForFree")
+        if isinstance(free, str):
+            free = {"true": True, "false": False}.get(free.strip().lower())
+        if isinstance(free, bool):
+            return not free
+    tier = page.first_meta("article:content_tier", "content_tier")
+    if tier:
+        return tier.strip().lower() in ("locked", "metered", "premium", "paid")
+    return None
+
+
+def _paragraphs(text: str | None) -> str:
+    if not text:
+        return ""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n\n".join(line for line in lines if line)
+
+
+def _drop_selectors(tree: Any, selectors: tuple[str, ...]) -> None:
+    from lxml.cssselect import CSSSelector  # optional dependency (cssselect), only for hints
+
+    for css in selectors:
+        try:
+            matches = CSSSelector(css)(tree)
+        except Exception:  # cssselect raises several error types for bad selectors
+            logger.warning("ignoring invalid drop selector %r", css)
+            continue
+        for el in matches:
+            parent = el.getparent()
+            if parent is not None:
+                el.drop_tree()
+
+
+def _select_body(tree: Any, css: str) -> Any | None:
+    from lxml.cssselect import CSSSelector
+
+    try:
+        matches = CSSSelector(css)(tree)
+    except Exception:  # cssselect raises several error types for bad selectors
+        logger.warning("ignoring invalid body selector %r", css)
+        return None
+    if not matches:
+        return None
+    wrapper = lxml_html.fromstring("<html><body></body></html>")
+    body = wrapper.find("body")
+    for el in matches:
+        body.append(el)
+    return wrapper
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _parse(html: bytes | str, encoding: str | None) -> Any:
+    if isinstance(html, bytes):
+        if not html.strip():
+            raise ExtractionError("empty")
+        if b"\x00" in html[:2048] and not html.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ExtractionError("not-html", "binary content")
+        text = decode_html(html, encoding)
+    else:
+        text = html
+    if not text.strip():
+        raise ExtractionError("empty")
+    if not _TAG_RE.search(text[:65536]):
+        raise ExtractionError("not-html", "no markup")
+    text = _CONTROL_RE.sub("", text)
+    try:
+        tree = load_html(text)
+    except (ValueError, etree.ParserError) as exc:
+        raise ExtractionError("parse-error", str(exc)) from exc
+    if tree is None or len(tree) == 0:
+        raise ExtractionError("parse-error", "no document tree")
+    return tree
+
+
+def _body(tree: Any, url: str, hints: ExtractHints) -> Any:
+    if hints.drop_selectors or hints.body_selector:
+        tree = _copy_tree(tree)
+        if hints.drop_selectors:
+            _drop_selectors(tree, hints.drop_selectors)
+        if hints.body_selector:
+            selected = _select_body(tree, hints.body_selector)
+            if selected is not None:
+                tree = selected
+    options = Extractor(
+        output_format="python",
+        comments=False,
+        precision=hints.favor == "precision",
+        recall=hints.favor == "recall",
+        with_metadata=True,
+        url=url,
+    )
+    try:
+        return trafilatura.bare_extraction(tree, url=url, options=options)
+    except Exception:  # trafilatura is robust, but a crawl must never die on one page
+        logger.exception("trafilatura failed on %s", url)
+        return None
+
+
+def _copy_tree(tree: Any) -> Any:
+    from copy import deepcopy
+
+    return deepcopy(tree)
+
+
+def extract(
+    html: bytes | str,
+    url: str,
+    hints: ExtractHints | None = None,
+    *,
+    encoding: str | None = None,
+) -> ExtractedArticle:
+    """Extract article fields from a page; raise :class:`ExtractionError` only when unparseable."""
+    hints = hints or ExtractHints()
+    now = datetime.now(UTC)
+    tree = _parse(html, encoding)
+    page = read_page(tree)
+    doc = _body(tree, url, hints)
+    art = page.article or {}
+
+    site_name = (
+        page.first_meta("og:site_name", "application-name")
+        or (page.orgs[0] if page.orgs else None)
+        or (doc.sitename if doc is not None else None)
+    )
+    publisher = _str(art.get("publisher"))
+    site_names = [n for n in (site_name, publisher, *page.orgs) if n]
+
+    title = choose_title(
+        page.h1s,
+        [
+            page.first_meta("og:title", "twitter:title"),
+            _str(art.get("headline")),
+            page.title_tag,
+            doc.title if doc is not None else None,
+        ],
+        site_names,
+        url,
+    )
+
+    authors = _authors(page, art, doc, site_names)
+
+    published = _first_date(
+        [
+            _str(art.get("datePublished")),
+            page.first_meta("article:published_time", "og:published_time", "published_time"),
+            page.first_meta("parsely-pub-date", "sailthru.date", "pubdate", "publishdate"),
+            page.first_meta("dc.date.issued", "dcterms.created", "dc.date", "date"),
+            *page.itemprops.get("datePublished", [])[:1],
+            _str(art.get("dateCreated")),
+            *page.times[:1],
+            doc.date if doc is not None else None,
+        ],
+        now,
+    )
+    modified = _first_date(
+        [
+            _str(art.get("dateModified")),
+            page.first_meta("article:modified_time", "og:updated_time", "modified_time"),
+            page.first_meta("dcterms.modified", "last-modified"),
+            *page.itemprops.get("dateModified", [])[:1],
+        ],
+        now,
+    )
+
+    text = _paragraphs(doc.text if doc is not None else None)
+    if title and text:
+        first, _, rest = text.partition("\n\n")
+        if similar(first, title) and len(first) <= len(title) + 20:
+            text = rest
+    words = len(_WORD_RE.findall(text))
+
+    is_article = _is_article(page, url, len(text), title, published)
+    description = (
+        _str(art.get("description"))
+        or page.first_meta("og:description", "description", "twitter:description")
+        or (doc.description if doc is not None else None)
+    )
+    tags = _dedupe(
+        [
+            *_keywords(art.get("keywords")),
+            *page.meta.get("article:tag", []),
+            *_keywords(page.first_meta("news_keywords", "keywords")),
+        ]
+    )
+    image = _abs_url(
+        _image(art.get("image")) or page.first_meta("og:image", "og:image:url", "twitter:image"),
+        url,
+    )
+    canonical = _abs_url(page.canonical or page.first_meta("og:url"), url)
+    return ExtractedArticle(
+        is_article=is_article,
+        title=_nfc(title),
+        description=_nfc(description),
+        authors=authors,
+        published=published.iso if published else None,
+        published_raw=published.raw if published else None,
+        modified=modified.iso if modified else None,
+        modified_raw=modified.raw if modified else None,
+        language=_language(page, art, doc.language if doc is not None else None),
+        text=text if is_article and text else None,
+        tags=tags,
+        image=image,
+        canonical_url=canonical,
+        paywalled=_paywalled(page, page.article),
+        word_count=words if is_article else 0,
+        site_name=site_name,
+    )
+
+
+def _authors(page: PageData, art: dict[str, Any], doc: Any, site_names: list[str]) -> list[str]:
+    """Names from the first source giving any besides the site's own name.
+
+    Sources: JSON-LD persons, meta tags, microdata, an on-page byline, trafilatura.
+    """
+    site_keys = {_site_key(n) for n in site_names}
+    meta = page.meta
+    sources: list[Any] = [
+        lambda: authors_from_jsonld(art.get("author"), page.nodes) if art else [],
+        lambda: clean_authors(
+            v
+            for key in (
+                "author",
+                "article:author",
+                "parsely-author",
+                "sailthru.author",
+                "dc.creator",
+                "byl",
+            )
+            for v in meta.get(key, [])
+            if not v.lower().startswith(("http", "@", "www."))
+        ),
+        lambda: clean_authors(page.itemprops.get("author", [])[:3]),
+        lambda: authors_from_bylines(page.bylines),
+        lambda: clean_authors(doc.author.split(";")) if doc is not None and doc.author else [],
+    ]
+    for source in sources:
+        names = [n for n in source() if _site_key(n) not in site_keys]
+        if names:
+            return list(names)
+    return []
+
+
+def _site_key(name: str) -> str:
+    key = re.sub(r"^www\.|\.(?:com|de|at|ch|net|org|co\.uk|[a-z]{2})$", "", name.casefold().strip())
+    return re.sub(r"\W+", "", key)
+
+
+def _nfc(value: str | None) -> str | None:
+    return unicodedata.normalize("NFC", value) if value else value
+
+
+def _looks_like_section(path: str) -> bool:
+    """Home and section paths (``""``, ``world``, ``news/europe``): short, no ids or slugs."""
+    segments = [seg for seg in path.split("/") if seg]
+    if not segments or segments[-1].lower() in ("index.html", "index.php", "index.htm"):
+        return True
+    return len(segments) <= 2 and all(
+        len(seg) <= 24 and not any(ch.isdigit() for ch in seg) and seg.count("-") <= 1
+        for seg in segments
+    )
+
+
+def _is_article(
+    page: PageData, url: str, chars: int, title: str | None, published: ParsedDate | None
+) -> bool:
+    """Article signals (JSON-LD type, og:type) and a body; or, without them, a body, a
+    headline and a date. Home pages, section fronts and listings come out False."""
+    if chars == 0:
+        return False
+    og_type = (page.first_meta("og:type") or "").lower()
+    listing = page.jsonld_types & {"CollectionPage", "ItemList", "SearchResultsPage"}
+    path = urlsplit(url).path.strip("/")
+    if not path.strip("/") and not page.articles:
+        return False
+    if page.articles or og_type in ("article", "news", "blog", "blogpost"):
+        return chars >= _MIN_ARTICLE_CHARS and not (listing and not page.articles)
+    if listing or (_looks_like_section(path) and published is None):
+        return False
+    if not title:
+        return False
+    return chars >= (_MIN_ARTICLE_CHARS if published is not None else _MIN_UNSIGNALLED_CHARS)

@@ -1,0 +1,172 @@
+"""Read a page's structured data: JSON-LD, ``<meta>``, ``<link>``, ``<time>``, headings."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+__all__ = ["ARTICLE_TYPES", "PageData", "read_page", "text_of"]
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_TYPES = frozenset(
+    {
+        "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
+        "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle",
+        "AskPublicNewsArticle", "BlogPosting", "LiveBlogPosting", "Report", "TechArticle",
+        "SatiricalArticle", "AdvertiserContentArticle", "ScholarlyArticle", "SocialMediaPosting",
+        "DiscussionForumPosting", "Review", "Recipe",
+    }
+)  # fmt: skip
+_CONTAINER_KEYS = ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "hasPart")
+_ITEMPROP_XPATH = etree.XPath(
+    "//*[not(self::meta)][@itemprop='author' or @itemprop='datePublished' or "
+    "@itemprop='dateModified' or @itemprop='headline']"
+)
+_BYLINE_XPATH = etree.XPath(
+    "//body//*[self::a[@rel='author'] or contains(@class,'author') or contains(@class,'byline')"
+    " or contains(@class,'Author') or contains(@class,'Byline') or contains(@id,'author')]"
+    "[not(ancestor::footer)]"
+)
+_JSON_JUNK_RE = re.compile(
+    r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$"
+)
+
+
+@dataclass
+class PageData:
+    """What the page declares about itself, before any body extraction."""
+
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    jsonld_types: set[str] = field(default_factory=set)
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    orgs: list[str] = field(default_factory=list)
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    html_lang: str | None = None
+    canonical: str | None = None
+    title_tag: str | None = None
+    h1s: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
+    itemprops: dict[str, list[str]] = field(default_factory=dict)
+    bylines: list[str] = field(default_factory=list)
+
+    def first_meta(self, *keys: str) -> str | None:
+        """First non-empty ``<meta>`` content among ``keys`` (lower-case names)."""
+        for key in keys:
+            for value in self.meta.get(key, ()):
+                if value:
+                    return value
+        return None
+
+    @property
+    def article(self) -> dict[str, Any] | None:
+        """The main JSON-LD article node, if any."""
+        return self.articles[0] if self.articles else None
+
+
+def text_of(el: Any) -> str:
+    """Whitespace-collapsed text content of an element."""
+    try:
+        return " ".join(el.text_content().split())
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _types(node: dict[str, Any]) -> list[str]:
+    t = node.get("@type")
+    items = t if isinstance(t, list) else [t]
+    return [x.rsplit("/", 1)[-1] for x in items if isinstance(x, str)]
+
+
+def _load_json(text: str) -> Any:
+    text = _JSON_JUNK_RE.sub("", text.strip()).strip().rstrip(";")
+    if not text:
+        return None
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        # Some pages concatenate objects or leave trailing commas: skip, do not guess.
+        return None
+
+
+def _walk(data: Any, page: PageData, depth: int = 0) -> None:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            _walk(item, page, depth + 1)
+        return
+    if not isinstance(data, dict):
+        return
+    types = _types(data)
+    page.jsonld_types.update(types)
+    node_id = data.get("@id")
+    if isinstance(node_id, str) and len(data) > 2:
+        page.nodes.setdefault(node_id, data)
+    if any(t in ARTICLE_TYPES for t in types):
+        page.articles.append(data)
+    elif any(t in ("Organization", "NewsMediaOrganization") for t in types):
+        name = data.get("name")
+        if isinstance(name, str):
+            page.orgs.append(name)
+    for key in _CONTAINER_KEYS:
+        if key in data and isinstance(data[key], dict | list):
+            _walk(data[key], page, depth + 1)
+
+
+def read_page(tree: lxml_html.HtmlElement) -> PageData:
+    """Collect JSON-LD, meta tags, canonical link, ``<title>``, ``<h1>`` and ``<time>``."""
+    page = PageData()
+    root = tree.getroottree().getroot()
+    lang = root.get("lang") or root.get("xml:lang")
+    if lang:
+        page.html_lang = lang.strip()
+    for el in root.iter("meta", "link", "script", "title", "h1", "time"):
+        tag = el.tag
+        if tag == "meta":
+            key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+            content = el.get("content")
+            if key and content is not None:
+                page.meta.setdefault(key.strip().lower(), []).append(" ".join(content.split()))
+            if el.get("itemprop") and content:
+                page.itemprops.setdefault(el.get("itemprop"), []).append(content.strip())
+        elif tag == "link":
+            rel = (el.get("rel") or "").lower().split()
+            if "canonical" in rel and el.get("href") and page.canonical is None:
+                page.canonical = el.get("href").strip()
+        elif tag == "script":
+            if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
+                _walk(_load_json(el.text), page)
+        elif tag == "title":
+            if page.title_tag is None:
+                page.title_tag = text_of(el) or None
+        elif tag == "h1":
+            text = " ".join(" ".join(el.itertext()).split())
+            if text:
+                page.h1s.append(text)
+        elif tag == "time":
+            value = el.get("datetime")
+            if value:
+                page.times.append(value.strip())
+    for el in _ITEMPROP_XPATH(root):
+        prop = el.get("itemprop")
+        if prop == "author":
+            names = el.xpath(".//*[@itemprop='name']")
+            value = el.get("content") or text_of(names[0] if names else el)
+        else:
+            value = el.get("datetime") or el.get("content") or text_of(el)
+        if value:
+            page.itemprops.setdefault(prop, []).append(value)
+    for el in _BYLINE_XPATH(root):
+        text = text_of(el)
+        if 2 < len(text) <= 120:
+            page.bylines.append(text)
+            if len(page.bylines) >= 5:
+                break
+    return page
