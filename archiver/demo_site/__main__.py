@@ -1,0 +1,87 @@
+"""``python -m archiver.demo_site``: serve the demo site until interrupted.
+
+``python -m archiver.demo_site --port 0 --port-file /tmp/demo.port`` binds a free port and writes
+it to the file once listening, so callers poll the file instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from archiver.demo_site.server import make_server
+
+DEFAULT_PORT = 8093
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m archiver.demo_site",
+        description="Serve the demo news site (The Harbour Gazette) for crawl demos and tests.",
+        epilog="example: python -m archiver.demo_site --port 0 --port-file /tmp/demo.port",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help="port; 0 picks a free one (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--port-file",
+        type=Path,
+        help="write the bound port here once listening (for callers to poll)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every request to stderr")
+    return parser
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write via a temp file + rename, so a poller never reads a half-written port."""
+    fd, tmp = tempfile.mkstemp(prefix=".port-", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve in the foreground: 0 after a clean stop (Ctrl-C, SIGTERM), 1 if it cannot bind."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        server = make_server(args.host, args.port)
+    except OSError as err:
+        print(f"Cannot serve the demo site on {args.host}:{args.port}: {err}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        if args.port_file:
+            _write_atomically(args.port_file, f"{server.port}\n")
+        print(f"Demo site serving on {server.base_url}/", file=sys.stderr, flush=True)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
