@@ -28,9 +28,11 @@ def run_crawls(configs: Sequence[SiteConfig], overrides: Mapping[str, Any]) -> l
     quiet_scrapy = settings.get("LOG_LEVEL") != "DEBUG"
     if quiet_scrapy:
         settings.set("STATS_DUMP", False, priority="cmdline")
+        settings.set("LOG_VERSIONS", [], priority="cmdline")
+    process = CrawlerProcess(settings)
+    if quiet_scrapy:
         # Scrapy's start-up listings drown the progress lines; -v brings them back.
         logging.getLogger("scrapy").setLevel(logging.WARNING)
-    process = CrawlerProcess(settings)
     crawlers: list[tuple[SiteConfig, Crawler]] = []
     for config in configs:
         crawler = process.create_crawler(NewsSpider)

@@ -95,7 +95,8 @@ def corpus_crawl(
 
 @pytest.mark.parametrize(
     ("dataset", "floor_f1", "floor_precision"),
-    [("aeb", 0.94, 0.92), ("fundus", 0.93, 0.91)],
+    # Measured 0.961 / 0.944 (aeb) and 0.949 / 0.931 (fundus); the floors sit 0.01 below.
+    [("aeb", 0.951, 0.934), ("fundus", 0.939, 0.921)],
 )
 def test_archived_text_matches_ground_truth(
     corpus_crawl: tuple[Any, Path],

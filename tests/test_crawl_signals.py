@@ -47,3 +47,28 @@ def test_sigint_mid_crawl_closes_warc_files(tmp_path: Path) -> None:
     for path in files:
         check = subprocess.run([tool("warcio"), "check", str(path)], capture_output=True)
         assert check.returncode == 0, check.stdout
+
+
+def test_second_sigint_stops_at_once_without_corrupt_files(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with demo_server(tmp_path) as base_url:
+        config = demo_config(
+            base_url, tmp_path / "demo.yaml", {"download_delay: 0": "download_delay: 0.4"}
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "archiver", "crawl", str(config), "--archive", str(archive)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        open_files = lambda: list(archive.rglob("*.warc.gz.open"))  # noqa: E731
+        assert _wait_for(lambda: open_files() and open_files()[0].stat().st_size > 20_000, 60)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert not list(archive.rglob("*.open")), stderr[-2000:]
+    for path in warc_files(archive):
+        check = subprocess.run([tool("warcio"), "check", str(path)], capture_output=True)
+        assert check.returncode == 0, check.stdout
