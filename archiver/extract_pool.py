@@ -49,9 +49,11 @@ class ExtractionPool:
     def _start(self) -> ProcessPoolExecutor:
         # Never fork a process that runs an event loop with threads: start workers from a
         # clean server process that has the extractor imported already.
+        ctx: multiprocessing.context.BaseContext
         if "forkserver" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["archiver.extract_pool"])
+            forkserver = multiprocessing.get_context("forkserver")
+            forkserver.set_forkserver_preload(["archiver.extract_pool"])
+            ctx = forkserver
         else:  # pragma: no cover - non-Linux
             ctx = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(

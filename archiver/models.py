@@ -44,7 +44,7 @@ class Article(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     schema_: Literal["archiver/article/v1"] = Field(
-        default=SCHEMA_VERSION, alias="schema", description="Schema identifier."
+        default="archiver/article/v1", alias="schema", description="Schema identifier."
     )
     id: str = Field(description="Stable id derived from the canonical URL (16 hex digits).")
     url: str = Field(description="URL the page was fetched from (after redirects).")

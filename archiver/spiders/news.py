@@ -109,7 +109,9 @@ class NewsSpider(Spider):
         from twisted.internet import reactor
 
         # A forced shutdown (second Ctrl-C) skips spider_closed; this trigger still runs.
-        reactor.addSystemEventTrigger("before", "shutdown", self._close_archive_quietly)
+        # (Twisted's interface stub takes `self` as the first argument, hence the Any.)
+        core: Any = reactor
+        core.addSystemEventTrigger("before", "shutdown", self._close_archive_quietly)
 
     def close_archive(self, spider: Spider, reason: str) -> None:
         """Close the WARC files (renaming them from .open) and the catalog."""
