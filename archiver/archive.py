@@ -60,8 +60,10 @@ def normalise_url(url: str) -> str:
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port
-    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else (
-        f"{host}:{port}"
+    netloc = (
+        host
+        if port is None or (scheme, port) in (("http", 80), ("https", 443))
+        else (f"{host}:{port}")
     )
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
@@ -109,31 +111,16 @@ def build_warcinfo(
     return fields
 
 
-def mime_of(content_type: str | None) -> str | None:
-    """Media type without parameters, lower-cased."""
-    if not content_type:
-        return None
-    return content_type.split(";", 1)[0].strip().lower() or None
-
-
-def header_value(headers: list[tuple[str, str]], name: str) -> str | None:
-    """The first value of a header, by case-insensitive name."""
-    lname = name.lower()
-    return next((v for k, v in headers if k.lower() == lname), None)
-
-
-def capture_row(
-    site: str, loc: RecordLocation, *, mime: str | None, refers_to: str | None = None
-) -> CaptureRow:
-    """The catalog row for a record just written."""
+def capture_row(site: str, loc: RecordLocation, *, refers_to: str | None = None) -> CaptureRow:
+    """The catalog row of a record, written just now or read back from a WARC file."""
     return CaptureRow(
         record_id=loc.record_id,
         site=site,
         record_type=loc.record_type,
         url=loc.target_uri,
         date=loc.date,
-        status=loc.status if loc.record_type in ("response", "revisit") else None,
-        mime=mime,
+        status=loc.status,
+        mime=loc.mime,
         payload_digest=loc.payload_digest,
         refers_to=refers_to,
         warc_file=loc.warc_file,
@@ -182,10 +169,9 @@ class SiteArchive:
         """Write the request and response records of one fetch; return the response's place."""
         self._check_open()
         request, response = self.writer.write_exchange(exchange)
-        mime = mime_of(header_value(exchange.response_headers, "Content-Type"))
-        rows = [capture_row(self.site, request, mime=None)]
-        rows.append(capture_row(self.site, response, mime=mime))
-        self.catalog.add_captures(rows)
+        self.catalog.add_captures(
+            [capture_row(self.site, request), capture_row(self.site, response)]
+        )
         self.catalog.commit()
         return response
 
@@ -253,9 +239,7 @@ class SiteArchive:
         meta = self.writer.write_metadata(url, payload, refers_to=response.record_id)
         document = article.to_json_dict()
         rel = path.relative_to(self.layout.root).as_posix()
-        self.catalog.add_captures(
-            [capture_row(self.site, meta, mime="application/json", refers_to=response.record_id)]
-        )
+        self.catalog.add_captures([capture_row(self.site, meta, refers_to=response.record_id)])
         self.catalog.add_article(ArticleRow.from_document(document, rel))
         self.catalog.commit()
         self.articles_written += 1

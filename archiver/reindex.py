@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from warcio.recordloader import ArcWarcRecord
-
-from archiver.archive import ArchiveLayout, mime_of
-from archiver.catalog import ArticleRow, CaptureRow, Catalog, iter_article_documents
+from archiver.archive import ArchiveLayout, capture_row
+from archiver.catalog import ArticleRow, Catalog, iter_article_documents
 from archiver.warc import iter_records
+from archiver.warc.records import location
 
 logger = logging.getLogger(__name__)
 
@@ -25,36 +24,6 @@ class ReindexResult:
     warc_files: int
     captures: int
     articles: int
-
-
-def capture_row_from_record(
-    site: str, warc_file: str, offset: int, length: int, record: ArcWarcRecord
-) -> CaptureRow:
-    """The catalog row of a stored record (the same row the live crawl wrote)."""
-    headers = record.rec_headers
-    rtype = headers.get_header("WARC-Type")
-    http = record.http_headers
-    status: int | None = None
-    mime: str | None = None
-    if rtype in ("response", "revisit") and http is not None:
-        status = int(http.get_statuscode())
-        mime = mime_of(http.get_header("Content-Type"))
-    elif rtype == "metadata":
-        mime = mime_of(headers.get_header("Content-Type"))
-    return CaptureRow(
-        record_id=headers.get_header("WARC-Record-ID"),
-        site=site,
-        record_type=rtype,
-        url=headers.get_header("WARC-Target-URI"),
-        date=headers.get_header("WARC-Date"),
-        status=status,
-        mime=mime,
-        payload_digest=headers.get_header("WARC-Payload-Digest"),
-        refers_to=headers.get_header("WARC-Refers-To"),
-        warc_file=warc_file,
-        warc_offset=offset,
-        warc_length=length,
-    )
 
 
 def iter_warc_files(layout: ArchiveLayout) -> Iterator[tuple[str, Path]]:
@@ -78,7 +47,11 @@ def rebuild_catalog(root: Path) -> ReindexResult:
         for site, path in iter_warc_files(layout):
             files += 1
             rows = [
-                capture_row_from_record(site, path.name, offset, length, record)
+                capture_row(
+                    site,
+                    location(record, path.name, offset, length),
+                    refers_to=record.rec_headers.get_header("WARC-Refers-To"),
+                )
                 for offset, length, record in iter_records(path)
                 if record.rec_type in _CATALOGUED_TYPES
             ]
