@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
 import platform
 import socket
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from archiver import __version__
-from archiver.catalog import CATALOG_NAME, ArticleRow, CaptureRow, Catalog
+from archiver.catalog import (
+    CATALOG_NAME,
+    ArticleRow,
+    CaptureRow,
+    Catalog,
+    SnapshotRow,
+    UrlState,
+)
+from archiver.changes import compare
 from archiver.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.fsutil import atomic_write_bytes
-from archiver.models import Article, ExtractorInfo, Provenance
+from archiver.models import Article, Changes, ExtractorInfo, Provenance
+from archiver.recapture import FetchReason, fetch_reason
+from archiver.urlstate import Fetch, history_of, observe_fetch, observe_processed
 from archiver.warc import HttpExchange, RecordLocation, WarcWriter
+from archiver.warc.records import header_value, payload_digest
 
 logger = logging.getLogger(__name__)
 
-#: Fields whose change makes a new version of an article.
-VERSIONED_FIELDS = ("title", "text", "authors", "published", "modified")
+SNAPSHOT_SCHEMA = "archiver/section-snapshot/v1"
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,26 @@ class ArchiveLayout:
 
     def warc_dir(self, site: str) -> Path:
         return self.warc_root / site
+
+    @property
+    def sections_dir(self) -> Path:
+        return self.root / "sections"
+
+    @property
+    def state_dir(self) -> Path:
+        """Run state: site locks and the request queues of interrupted runs."""
+        return self.root / "state"
+
+    def job_dir(self, site: str) -> Path:
+        """Scrapy JOBDIR of a site's current run (kept only while a run is unfinished)."""
+        return self.state_dir / "jobs" / site
+
+    def snapshot_path(self, site: str, kind: str, fetched_at: str, record_id: str) -> Path:
+        """sections/<site>/<yyyy>/<mm>/<dd>/<HHMMSS>-<kind>-<hash>.json"""
+        yyyy, mm, dd = fetched_at[:4], fetched_at[5:7], fetched_at[8:10]
+        hhmmss = fetched_at[11:19].replace(":", "")
+        tag = hashlib.sha256(record_id.encode()).hexdigest()[:10]
+        return self.sections_dir / site / yyyy / mm / dd / f"{hhmmss}-{kind}-{tag}.json"
 
     def article_path(self, site: str, article_id: str, fetched_at: str, version: int) -> Path:
         """articles/<site>/<yyyy>/<mm>/<dd>/<id>.json (<id>.v<N>.json for later versions)."""
@@ -129,6 +161,58 @@ def capture_row(site: str, loc: RecordLocation, *, refers_to: str | None = None)
     )
 
 
+def record_location(row: CaptureRow) -> RecordLocation:
+    """A catalog capture row as the location of its WARC record."""
+    return RecordLocation(
+        warc_file=row.warc_file,
+        offset=row.warc_offset,
+        length=row.warc_length,
+        record_id=row.record_id,
+        record_type=row.record_type,
+        target_uri=row.url,
+        date=row.date,
+        payload_digest=row.payload_digest,
+        status=row.status,
+        mime=row.mime,
+    )
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What recording one fetch wrote."""
+
+    record: RecordLocation  # the response or revisit record
+    payload: RecordLocation  # the record holding the body: the original, for a revisit
+    revisit: str | None = None  # the revisit profile, when the payload was not stored again
+    event: str | None = None  # "takedown" or "restored", when this fetch showed one
+
+
+@dataclass(frozen=True)
+class FetchPlan:
+    """Whether (and how) to request an article URL in this run."""
+
+    reason: FetchReason
+    headers: dict[str, str]  # conditional-request headers (recaptures only)
+
+    @property
+    def fetch(self) -> bool:
+        return self.reason in (FetchReason.NEW, FetchReason.RETRY, FetchReason.RECAPTURE)
+
+
+def snapshot_row(document: Mapping[str, Any], rel_path: Path | str) -> SnapshotRow:
+    """The catalog row of a section snapshot document stored at `rel_path`."""
+    return SnapshotRow(
+        json_path=Path(rel_path).as_posix(),
+        site=document["site"],
+        kind=document["kind"],
+        source_url=document["url"],
+        section=document.get("section"),
+        fetched_at=document["fetched_at"],
+        record_id=document["warc_record_id"],
+        urls=[a["url"] for a in document["articles"]],
+    )
+
+
 class ArchiveClosedError(RuntimeError):
     """A write reached a site archive after it was closed (e.g. during a forced shutdown)."""
 
@@ -175,6 +259,150 @@ class SiteArchive:
         self.catalog.commit()
         return response
 
+    def record_fetch(self, exchange: HttpExchange, *, state_url: str | None = None) -> Capture:
+        """Record one fetch, as a revisit when its payload is already archived.
+
+        A 304 becomes a server-not-modified revisit of the newest 200 response of the URL; a
+        2xx whose body hashes to that of the newest response with the same status becomes an
+        identical-payload-digest revisit. `state_url` (the article URL that was requested, for
+        article fetches) gets its incremental state updated, and any takedown recorded.
+        """
+        self._check_open()
+        original = self._revisit_original(exchange)
+        if original is None:
+            request, record = self.writer.write_exchange(exchange)
+            rows = [capture_row(self.site, request), capture_row(self.site, record)]
+            capture = Capture(record, record)
+        else:
+            profile = (
+                "server-not-modified" if exchange.status == 304 else "identical-payload-digest"
+            )
+            request, record = self.writer.write_revisit_exchange(
+                exchange, refers_to=original, profile=profile
+            )
+            rows = [
+                capture_row(self.site, request),
+                capture_row(self.site, record, refers_to=original.record_id),
+            ]
+            capture = Capture(record, original, revisit=profile)
+        self.catalog.add_captures(rows)
+        if state_url is not None:
+            capture = self._observe(state_url, exchange, capture)
+        self.catalog.commit()
+        return capture
+
+    def _revisit_original(self, exchange: HttpExchange) -> RecordLocation | None:
+        if exchange.status == 304:
+            row = self.catalog.last_response(exchange.url, status=200)
+        elif 200 <= exchange.status < 300:
+            row = self.catalog.last_response(exchange.url, status=exchange.status)
+            if row is not None and row.payload_digest != payload_digest(exchange.body):
+                row = None
+        else:
+            row = None
+        return record_location(row) if row is not None else None
+
+    def _observe(self, state_url: str, exchange: HttpExchange, capture: Capture) -> Capture:
+        key = normalise_url(state_url)
+        state = self.catalog.url_state(key) or UrlState(url=key, site=self.site)
+        headers = exchange.response_headers
+        fetch = Fetch(
+            date=capture.record.date,
+            status=exchange.status,
+            record_id=capture.record.record_id,
+            payload_record_id=capture.payload.record_id,
+            full_response=capture.revisit is None,
+            etag=header_value(headers, "ETag"),
+            last_modified=header_value(headers, "Last-Modified"),
+            location=header_value(headers, "Location"),
+            url=exchange.url,
+        )
+        new_state, event = observe_fetch(state, fetch)
+        self.catalog.put_url_state(new_state)
+        if event is None:
+            return capture
+        self.catalog.add_event(event)
+        logger.warning("Article %s: %s (%s)", event.url, event.kind, event.detail)
+        return dataclasses.replace(capture, event=event.kind)
+
+    def plan_fetch(
+        self,
+        url: str,
+        *,
+        steps: Sequence[timedelta],
+        now: datetime,
+        published: datetime | None = None,
+        from_published: bool = True,
+    ) -> FetchPlan:
+        """Whether to request an article URL now, and with which validators.
+
+        `published` is a date a feed or sitemap gave for it; it is kept as the base of the
+        recapture steps until the page itself says otherwise.
+        """
+        key = normalise_url(url)
+        state = self.catalog.url_state(key)
+        if published is not None and (state is None or state.published is None):
+            state = dataclasses.replace(
+                state or UrlState(url=key, site=self.site), published=published.isoformat()
+            )
+            self.catalog.put_url_state(state)
+            self.catalog.commit()
+        reason = fetch_reason(history_of(state), steps, now, from_published=from_published)
+        headers: dict[str, str] = {}
+        if reason is FetchReason.RECAPTURE and state is not None:
+            if state.etag:
+                headers["If-None-Match"] = state.etag
+            if state.last_modified:
+                headers["If-Modified-Since"] = state.last_modified
+        return FetchPlan(reason, headers)
+
+    def is_processed(self, state_url: str) -> bool:
+        """Whether the newest 200 capture of an article URL went through extraction."""
+        state = self.catalog.url_state(normalise_url(state_url))
+        return state is not None and state.processed
+
+    def mark_processed(
+        self, state_url: str, article_id: str | None = None, published: str | None = None
+    ) -> None:
+        """The newest capture of an article URL went through extraction (whatever came of it)."""
+        key = normalise_url(state_url)
+        state = self.catalog.url_state(key)
+        if state is None:
+            return
+        self.catalog.put_url_state(observe_processed(state, article_id, published))
+        self.catalog.commit()
+
+    def record_snapshot(
+        self,
+        *,
+        kind: str,
+        source_url: str,
+        capture: RecordLocation,
+        articles: Sequence[Mapping[str, Any]],
+        section: str | None = None,
+        page: int | None = None,
+    ) -> Path:
+        """Keep the ordered article URLs a section page, feed or sitemap showed when fetched."""
+        self._check_open()
+        path = self.layout.snapshot_path(self.site, kind, capture.date, capture.record_id)
+        document = {
+            "schema": SNAPSHOT_SCHEMA,
+            "site": self.site,
+            "kind": kind,
+            "section": section,
+            "page": page,
+            "url": source_url,
+            "fetched_at": capture.date,
+            "warc_file": capture.warc_file,
+            "warc_record_id": capture.record_id,
+            "articles": [dict(a) for a in articles],
+        }
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        atomic_write_bytes(path, text.encode("utf-8"))
+        self.catalog.add_snapshot(snapshot_row(document, path.relative_to(self.layout.root)))
+        self.catalog.commit()
+        return path
+
     def store_article(
         self,
         extracted: ExtractedArticle,
@@ -185,20 +413,36 @@ class SiteArchive:
         section: str | None = None,
         requested_url: str | None = None,
     ) -> StoredArticle:
-        """Write the article document (JSON file + WARC metadata record + catalog row)."""
+        """Write the article document (JSON file + WARC metadata record + catalog row).
+
+        Nothing new is written when the versioned fields equal the newest stored version; when
+        they differ, the new version says which fields changed, with a short diff.
+        """
         self._check_open()
         art_id = article_id(url, extracted.canonical_url)
         fields = extracted.to_dict()
         latest = self.catalog.latest_version(art_id)
+        changes: Changes | None = None
         if latest is not None:
             previous = self._read_document(latest.json_path)
-            unchanged = previous is not None and all(
-                previous.get(f) == fields.get(f) for f in VERSIONED_FIELDS
+            change_set = compare(
+                previous or {},
+                fields,
+                old_label=f"v{latest.version}",
+                new_label=f"v{latest.version + 1}",
             )
-            if unchanged and previous is not None:
+            if change_set is None and previous is not None:
                 self.articles_unchanged += 1
+                self._processed(requested_url or url, art_id, extracted.published)
                 return StoredArticle(
                     art_id, latest.version, self.layout.root / latest.json_path, False, previous
+                )
+            if change_set is not None:
+                changes = Changes(
+                    previous_version=latest.version,
+                    previous_fetched_at=latest.fetched_at,
+                    fields=change_set.fields,
+                    diff=change_set.diff,
                 )
         version = 1 if latest is None else latest.version + 1
         article = Article(
@@ -225,6 +469,7 @@ class SiteArchive:
             fetched_at=response.date,
             http_status=http_status,
             version=version,
+            changes=changes,
             provenance=Provenance(
                 warc_file=response.warc_file,
                 warc_offset=response.offset,
@@ -241,9 +486,16 @@ class SiteArchive:
         rel = path.relative_to(self.layout.root).as_posix()
         self.catalog.add_captures([capture_row(self.site, meta, refers_to=response.record_id)])
         self.catalog.add_article(ArticleRow.from_document(document, rel))
+        self._processed(requested_url or url, art_id, extracted.published)
         self.catalog.commit()
         self.articles_written += 1
         return StoredArticle(art_id, version, path, True, document)
+
+    def _processed(self, state_url: str, art_id: str, published: str | None) -> None:
+        key = normalise_url(state_url)
+        state = self.catalog.url_state(key)
+        if state is not None:
+            self.catalog.put_url_state(observe_processed(state, art_id, published))
 
     def close(self) -> list[Path]:
         """Close the WARC file(s) and the catalog; safe to call twice."""

@@ -49,11 +49,56 @@ CREATE TABLE IF NOT EXISTS articles (
     PRIMARY KEY (id, version)
 );
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site, published);
+CREATE TABLE IF NOT EXISTS url_state (
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    article_id TEXT,
+    published TEXT,
+    first_captured TEXT,
+    last_fetched TEXT,
+    last_status INTEGER,
+    processed INTEGER NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    record_id TEXT,
+    gone_since TEXT
+);
+CREATE TABLE IF NOT EXISTS events (
+    record_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    article_id TEXT,
+    date TEXT NOT NULL,
+    status INTEGER,
+    detail TEXT,
+    PRIMARY KEY (record_id, kind)
+);
+CREATE INDEX IF NOT EXISTS events_site ON events (site, date);
+CREATE TABLE IF NOT EXISTS snapshots (
+    json_path TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    source_url TEXT NOT NULL,
+    section TEXT,
+    fetched_at TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    urls TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshots_site ON snapshots (site, source_url, fetched_at);
 """
 
 _CAPTURE_COLUMNS = (
     "record_id", "site", "record_type", "url", "date", "status", "mime",
     "payload_digest", "refers_to", "warc_file", "warc_offset", "warc_length",
+)  # fmt: skip
+_STATE_COLUMNS = (
+    "url", "site", "article_id", "published", "first_captured", "last_fetched", "last_status",
+    "processed", "etag", "last_modified", "record_id", "gone_since",
+)  # fmt: skip
+_EVENT_COLUMNS = ("record_id", "kind", "site", "url", "article_id", "date", "status", "detail")
+_SNAPSHOT_COLUMNS = (
+    "json_path", "site", "kind", "source_url", "section", "fetched_at", "record_id", "urls",
 )  # fmt: skip
 _ARTICLE_COLUMNS = (
     "id", "version", "site", "section", "url", "canonical_url", "title", "published",
@@ -117,6 +162,52 @@ class ArticleRow:
             record_id=doc["provenance"]["warc_record_id"],
             json_path=json_path,
         )
+
+
+@dataclass(frozen=True)
+class UrlState:
+    """The incremental state of one article URL (key: the normalised URL that was requested)."""
+
+    url: str
+    site: str
+    article_id: str | None = None
+    published: str | None = None  # ISO, from the page, a feed or a sitemap
+    first_captured: str | None = None  # first 200 response
+    last_fetched: str | None = None  # last response of any status
+    last_status: int | None = None
+    processed: bool = False  # the newest 200 capture went through extraction
+    etag: str | None = None  # validators of the newest 200 capture
+    last_modified: str | None = None
+    record_id: str | None = None  # the newest 200 response record (revisits refer to it)
+    gone_since: str | None = None  # set by a takedown, cleared when the page is back
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """Something that happened to an archived article: "takedown" or "restored"."""
+
+    record_id: str  # the capture that showed it
+    kind: str
+    site: str
+    url: str
+    article_id: str | None
+    date: str
+    status: int | None
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    """One fetch of a section page, feed or sitemap, and the article URLs it showed."""
+
+    json_path: str
+    site: str
+    kind: str
+    source_url: str
+    section: str | None
+    fetched_at: str
+    record_id: str
+    urls: list[str]
 
 
 class Catalog:
@@ -194,6 +285,96 @@ class Catalog:
         sql += " ORDER BY warc_file, warc_offset"
         return [CaptureRow(*r) for r in self._db.execute(sql, params)]
 
+    def last_response(self, url: str, status: int | None = None) -> CaptureRow | None:
+        """The newest response record of exactly this URL (with this status, if given)."""
+        sql = "SELECT " + ", ".join(_CAPTURE_COLUMNS) + " FROM captures "
+        sql += "WHERE url = ? AND record_type = 'response'"
+        params: tuple[Any, ...] = (url,)
+        if status is not None:
+            sql += " AND status = ?"
+            params = (url, status)
+        row = self._db.execute(sql + " ORDER BY date DESC, rowid DESC LIMIT 1", params).fetchone()
+        return CaptureRow(*row) if row else None
+
+    def capture(self, record_id: str) -> CaptureRow | None:
+        """One capture row by its WARC-Record-ID."""
+        sql = "SELECT " + ", ".join(_CAPTURE_COLUMNS) + " FROM captures WHERE record_id = ?"
+        row = self._db.execute(sql, (record_id,)).fetchone()
+        return CaptureRow(*row) if row else None
+
+    def url_state(self, url: str) -> UrlState | None:
+        """The incremental state of an article URL (normalised), if it was ever requested."""
+        sql = "SELECT " + ", ".join(_STATE_COLUMNS) + " FROM url_state WHERE url = ?"
+        row = self._db.execute(sql, (url,)).fetchone()
+        if row is None:
+            return None
+        state = UrlState(*row)
+        return dataclasses.replace(state, processed=bool(state.processed))
+
+    def put_url_state(self, state: UrlState) -> None:
+        """Insert or replace the state of one URL."""
+        sql = _insert_sql("url_state", _STATE_COLUMNS)
+        self._db.execute(sql, tuple(getattr(state, c) for c in _STATE_COLUMNS))
+
+    def url_states(self, site: str | None = None) -> list[UrlState]:
+        """Every URL state (of one site), ordered by URL."""
+        sql = "SELECT " + ", ".join(_STATE_COLUMNS) + " FROM url_state"
+        params: tuple[Any, ...] = ()
+        if site:
+            sql += " WHERE site = ?"
+            params = (site,)
+        rows = [UrlState(*r) for r in self._db.execute(sql + " ORDER BY url", params)]
+        return [dataclasses.replace(r, processed=bool(r.processed)) for r in rows]
+
+    def add_event(self, event: EventRow) -> None:
+        """Record a takedown (or restoration) of an archived article."""
+        sql = _insert_sql("events", _EVENT_COLUMNS)
+        self._db.execute(sql, tuple(getattr(event, c) for c in _EVENT_COLUMNS))
+
+    def events(self, site: str | None = None, article_id: str | None = None) -> list[EventRow]:
+        """Events in date order, optionally of one site or one article."""
+        where, params = _filters(site=site, article_id=article_id)
+        sql = "SELECT " + ", ".join(_EVENT_COLUMNS) + " FROM events" + where
+        return [EventRow(*r) for r in self._db.execute(sql + " ORDER BY date, url", params)]
+
+    def add_snapshot(self, row: SnapshotRow) -> None:
+        """Record one fetch of a section page, feed or sitemap."""
+        values = [getattr(row, c) for c in _SNAPSHOT_COLUMNS]
+        values[_SNAPSHOT_COLUMNS.index("urls")] = json.dumps(row.urls)
+        self._db.execute(_insert_sql("snapshots", _SNAPSHOT_COLUMNS), values)
+
+    def snapshots_at(
+        self, site: str, at: str, kind: str | None = None, section: str | None = None
+    ) -> list[SnapshotRow]:
+        """For each source of a site, its newest snapshot fetched at or before `at` (ISO UTC)."""
+        where, params = _filters(site=site, kind=kind, section=section)
+        sql = (
+            "SELECT "
+            + ", ".join(_SNAPSHOT_COLUMNS)
+            + " FROM snapshots s"
+            + where
+            + (" AND" if where else " WHERE")
+            + " fetched_at <= ? AND fetched_at = ("
+            "SELECT MAX(fetched_at) FROM snapshots s2 WHERE s2.site = s.site"
+            " AND s2.source_url = s.source_url AND s2.fetched_at <= ?)"
+            " ORDER BY kind, section, source_url"
+        )
+        rows = self._db.execute(sql, (*params, at, at)).fetchall()
+        return [self._snapshot(r) for r in rows]
+
+    def snapshots(self, site: str | None = None) -> list[SnapshotRow]:
+        """Every snapshot (of one site), in fetch order."""
+        where, params = _filters(site=site)
+        sql = "SELECT " + ", ".join(_SNAPSHOT_COLUMNS) + " FROM snapshots" + where
+        return [self._snapshot(r) for r in self._db.execute(sql + " ORDER BY fetched_at", params)]
+
+    @staticmethod
+    def _snapshot(row: tuple[Any, ...]) -> SnapshotRow:
+        values = list(row)
+        index = _SNAPSHOT_COLUMNS.index("urls")
+        values[index] = json.loads(values[index])
+        return SnapshotRow(*values)
+
     def all_articles(self) -> list[ArticleRow]:
         """Every article version, ordered by id and version."""
         return self._articles("ORDER BY id, version", ())
@@ -202,13 +383,21 @@ class Catalog:
         """Row counts per table."""
         return {
             t: self._db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-            for t in ("captures", "articles")
+            for t in ("captures", "articles", "url_state", "events", "snapshots")
         }
 
     def _articles(self, tail: str, params: tuple[Any, ...]) -> list[ArticleRow]:
         sql = "SELECT " + ", ".join(_ARTICLE_COLUMNS) + " FROM articles " + tail
         rows = [ArticleRow(*r) for r in self._db.execute(sql, params)]
         return [dataclasses.replace(r, is_article=bool(r.is_article)) for r in rows]
+
+
+def _filters(**equal: str | None) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause (or "") for the given column = value pairs that are not None."""
+    used = {k: v for k, v in equal.items() if v is not None}
+    if not used:
+        return "", ()
+    return " WHERE " + " AND ".join(f"{k} = ?" for k in used), tuple(used.values())
 
 
 def _insert_sql(table: str, columns: tuple[str, ...]) -> str:

@@ -32,3 +32,14 @@ def absolute_links(hrefs: Iterable[str], base_url: str) -> Iterator[str]:
 def unique(urls: Iterable[str]) -> list[str]:
     """URLs in first-seen order, each once."""
     return list(dict.fromkeys(urls))
+
+
+def section_for(config: SiteConfig, url: str) -> str | None:
+    """The section whose URL path is the longest prefix of `url`'s path (for feed entries)."""
+    path = urlsplit(url).path
+    best: tuple[int, str | None] = (0, None)
+    for section in config.sections:
+        prefix = urlsplit(section.url).path.rstrip("/") + "/"
+        if prefix != "/" and path.startswith(prefix) and len(prefix) > best[0]:
+            best = (len(prefix), section.name)
+    return best[1]

@@ -42,10 +42,29 @@ def exchange_from(request: Request, response: Response, fetched_at: datetime) ->
     )
 
 
+def fetch_kind(request: Request) -> str:
+    """What a request was for: section, feed, sitemap, robots, article-new/-recapture/-retry."""
+    kind = request.meta.get("archiver_kind")
+    if kind == "article":
+        return f"article-{request.meta.get('archiver_reason', 'new')}"
+    if kind:
+        return str(kind)
+    return "robots" if request.url.endswith("/robots.txt") else "other"
+
+
+def state_url(request: Request) -> str | None:
+    """The article URL whose incremental state this fetch updates (the one first requested)."""
+    if request.meta.get("archiver_kind") != "article" or request.meta.get("archiver_gone"):
+        return None
+    redirects = request.meta.get("redirect_urls") or [request.url]
+    return str(redirects[0])
+
+
 class WarcRecorderMiddleware:
     """Write request + response records for every download (order it above 600).
 
-    The response record's place is left in ``request.meta["archiver_record"]`` for the pipeline.
+    What was written (an `archiver.archive.Capture`) is left in ``request.meta["archiver_capture"]``
+    for the spider and the pipeline.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -63,15 +82,26 @@ class WarcRecorderMiddleware:
             return response
         stats = self.crawler.stats
         assert stats is not None
+        kind = fetch_kind(request)
         try:
-            record = archive.record_exchange(exchange_from(request, response, datetime.now(UTC)))
+            capture = archive.record_fetch(
+                exchange_from(request, response, datetime.now(UTC)),
+                state_url=state_url(request),
+            )
         except (OSError, ArchiveClosedError) as exc:
             stats.inc_value("archiver/warc/write_failed")
             logger.error("Could not write WARC records for %s: %s", request.url, exc)
             return response
-        request.meta["archiver_record"] = record
+        request.meta["archiver_capture"] = capture
         stats.inc_value("archiver/warc/records", 2)
         stats.inc_value(f"archiver/pages/status/{response.status}")
+        stats.inc_value(f"archiver/fetches/{kind}")
+        if capture.revisit:
+            stats.inc_value(f"archiver/revisits/{capture.revisit}")
+        if capture.event:
+            stats.inc_value(f"archiver/articles/{capture.event.replace('takedown', 'taken_down')}")
+        if capture.event == "takedown":
+            request.meta["archiver_gone"] = True  # a redirect to the front page is not the article
         return response
 
     def process_exception(

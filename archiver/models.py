@@ -38,6 +38,23 @@ class ExtractorInfo(BaseModel):
     version: str
 
 
+class Changes(BaseModel):
+    """How this version differs from the one before it (edit tracking)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    previous_version: int = Field(ge=1, description="The version this one is compared with.")
+    previous_fetched_at: str = Field(
+        pattern=_ISO_DATETIME_UTC, description="When the previous version was fetched."
+    )
+    fields: list[str] = Field(
+        description="Fields that changed, from: title, text, authors, published, modified."
+    )
+    diff: str = Field(
+        description="Unified diff of the changed fields (text by line), cut to about 60 lines."
+    )
+
+
 class Article(BaseModel):
     """One capture of one article, normalised. Unknown values are null, never invented."""
 
@@ -78,6 +95,9 @@ class Article(BaseModel):
     )
     http_status: int
     version: int = Field(ge=1, description="1 for the first capture; higher when it changed.")
+    changes: Changes | None = Field(
+        default=None, description="For version 2 and later: what changed since the version before."
+    )
     provenance: Provenance
     extractor: ExtractorInfo
 

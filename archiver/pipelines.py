@@ -49,6 +49,7 @@ class ExtractAndStorePipeline:
         if outcome.article is None:
             stats.inc_value(f"archiver/extract/failed/{outcome.failure}")
             logger.warning("Extraction failed for %s: %s", item.url, outcome.message)
+            archive.mark_processed(item.requested_url)
             return {"url": item.url, "extraction_failed": outcome.failure}
         stored = archive.store_article(
             outcome.article,
@@ -60,6 +61,8 @@ class ExtractAndStorePipeline:
         )
         if not stored.changed:
             stats.inc_value("archiver/articles/unchanged")
+        elif stored.version > 1:
+            stats.inc_value("archiver/articles/changed")
         elif outcome.article.is_article:
             stats.inc_value("archiver/articles/written")
         else:

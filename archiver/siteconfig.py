@@ -441,6 +441,12 @@ class CrawlSettings(_Strict):
         "later versions; strictly increasing, e.g. [1h, 24h, 7d]. Default: never.",
         examples=[["1h", "24h", "7d"]],
     )
+    recapture_from: Literal["published", "first_capture"] = Field(
+        default="published",
+        description="What the recapture steps count from: 'published' (the article's date "
+        "where a page, feed or sitemap gives one, else its first capture) or 'first_capture' "
+        "(for sites whose dates cannot be trusted). Default: published.",
+    )
     download_delay: float = Field(
         default=1.0,
         ge=0,

@@ -10,6 +10,11 @@ _STATUS_PREFIX = "archiver/pages/status/"
 _EXTRACT_FAILED = "archiver/extract/failed/"
 _FETCH_FAILED = "archiver/fetch/failed/"
 _FETCH_ERROR = "archiver/fetch/error/"
+_FETCHES = "archiver/fetches/"
+_REVISITS = "archiver/revisits/"
+_SKIPPED = "archiver/articles/skipped/"
+_SOURCES_BROKEN = "archiver/sources/broken/"
+_SOURCES_FETCHED = "archiver/sources/fetched/"
 
 
 def _by_suffix(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
@@ -26,10 +31,9 @@ def progress_line(stats: Mapping[str, Any], elapsed: float) -> str:
     """One line: pages fetched, articles written, errors, pages per minute."""
     pages = sum(_by_suffix(stats, _STATUS_PREFIX).values())
     rate = pages / elapsed * 60 if elapsed > 0 else 0.0
-    return (
-        f"pages {pages} ({rate:.0f}/min), articles {int(stats.get('archiver/articles/written', 0))}"
-        f", errors {_errors(stats)}"
-    )
+    written = int(stats.get("archiver/articles/written", 0))
+    written += int(stats.get("archiver/articles/changed", 0))
+    return f"pages {pages} ({rate:.0f}/min), articles {written}, errors {_errors(stats)}"
 
 
 @dataclass
@@ -40,12 +44,25 @@ class CrawlSummary:
     finish_reason: str
     pages_by_status: dict[str, int] = field(default_factory=dict)
     fetch_errors: dict[str, int] = field(default_factory=dict)
+    requests_by_kind: dict[str, int] = field(default_factory=dict)
     sections_fetched: int = 0
+    sources_fetched: dict[str, int] = field(default_factory=dict)
+    sources_broken: dict[str, int] = field(default_factory=dict)
+    source_problems: int = 0
+    snapshots: int = 0
     article_links: int = 0
     articles_written: int = 0
+    articles_changed: int = 0
     articles_unchanged: int = 0
+    articles_not_modified: int = 0
+    articles_skipped: dict[str, int] = field(default_factory=dict)
+    articles_too_old: int = 0
+    takedowns: int = 0
+    restored: int = 0
     non_articles: int = 0
     extraction_failures: dict[str, int] = field(default_factory=dict)
+    revisits: dict[str, int] = field(default_factory=dict)
+    warc_records: int = 0
     warc_files: int = 0
     warc_bytes: int = 0
     elapsed_seconds: float = 0.0
@@ -60,12 +77,25 @@ class CrawlSummary:
             finish_reason=str(stats.get("finish_reason", "unknown")),
             pages_by_status=_by_suffix(stats, _STATUS_PREFIX),
             fetch_errors=_by_suffix(stats, _FETCH_ERROR),
+            requests_by_kind=_by_suffix(stats, _FETCHES),
             sections_fetched=int(stats.get("archiver/sections/fetched", 0)),
+            sources_fetched=_by_suffix(stats, _SOURCES_FETCHED),
+            sources_broken=_by_suffix(stats, _SOURCES_BROKEN),
+            source_problems=sum(_by_suffix(stats, "archiver/sources/problems/").values()),
+            snapshots=int(stats.get("archiver/snapshots", 0)),
             article_links=int(stats.get("archiver/links/articles", 0)),
             articles_written=int(stats.get("archiver/articles/written", 0)),
+            articles_changed=int(stats.get("archiver/articles/changed", 0)),
             articles_unchanged=int(stats.get("archiver/articles/unchanged", 0)),
+            articles_not_modified=int(stats.get("archiver/articles/not_modified", 0)),
+            articles_skipped=_by_suffix(stats, _SKIPPED),
+            articles_too_old=int(stats.get("archiver/articles/too_old", 0)),
+            takedowns=int(stats.get("archiver/articles/taken_down", 0)),
+            restored=int(stats.get("archiver/articles/restored", 0)),
             non_articles=int(stats.get("archiver/articles/not_article", 0)),
             extraction_failures=_by_suffix(stats, _EXTRACT_FAILED),
+            revisits=_by_suffix(stats, _REVISITS),
+            warc_records=int(stats.get("archiver/warc/records", 0)),
             warc_files=int(stats.get("archiver/warc/files", 0)),
             warc_bytes=int(stats.get("archiver/warc/bytes", 0)),
             elapsed_seconds=elapsed,
@@ -75,38 +105,73 @@ class CrawlSummary:
     def pages_fetched(self) -> int:
         return sum(self.pages_by_status.values())
 
+    @property
+    def requests(self) -> int:
+        return sum(self.requests_by_kind.values())
+
     def failure(self) -> str | None:
         """Why this crawl counts as failed, or None when it succeeded."""
         if self.finish_reason != "finished":
             return f"the crawl did not finish (finish reason: {self.finish_reason})"
-        if self.sections_fetched == 0:
-            return "no section page could be fetched"
-        if self.articles_written + self.articles_unchanged + self.non_articles == 0:
+        if self.sections_fetched + sum(self.sources_fetched.values()) == 0:
+            return "no section page, feed or sitemap could be fetched"
+        accounted = (
+            self.articles_written
+            + self.articles_changed
+            + self.articles_unchanged
+            + self.articles_not_modified
+            + self.non_articles
+            + self.articles_too_old
+            + sum(self.articles_skipped.values())
+        )
+        if accounted == 0:
             if self.article_links == 0:
-                return "sections were reachable but no link matched the article rules"
-            return "sections were reachable but no article was archived"
+                return "sources were reachable but no link matched the article rules"
+            return "sources were reachable but no article was archived"
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "pages_fetched": self.pages_fetched, "failure": self.failure()}
+        return {
+            **asdict(self),
+            "pages_fetched": self.pages_fetched,
+            "requests": self.requests,
+            "failure": self.failure(),
+        }
 
     def render(self) -> str:
         """The human-readable closing report."""
-        statuses = ", ".join(f"{k}: {v}" for k, v in self.pages_by_status.items()) or "none"
+        statuses = _pairs(self.pages_by_status) or "none"
+        sources = _pairs({"section": self.sections_fetched, **self.sources_fetched})
+        skipped = _pairs(self.articles_skipped) or "none"
         lines = [
             f"== {self.site}: {self.finish_reason} in {self.elapsed_seconds:.1f}s",
+            f"requests: {self.requests} ({_pairs(self.requests_by_kind) or 'none'})",
             f"pages fetched: {self.pages_fetched} ({statuses})",
-            f"sections fetched: {self.sections_fetched}, article links found: {self.article_links}",
-            f"articles written: {self.articles_written}, unchanged: {self.articles_unchanged}"
-            f", non-article pages: {self.non_articles}",
+            f"sources read: {sources}; article links listed: {self.article_links}",
+            f"articles: {self.articles_written} new, {self.articles_changed} changed (new version)"
+            f", {self.articles_unchanged} unchanged, {self.articles_not_modified} not modified"
+            f", {self.non_articles} not articles",
+            f"articles not fetched: {skipped}, too old: {self.articles_too_old}",
         ]
+        if self.takedowns or self.restored:
+            lines.append(f"takedowns: {self.takedowns}, restored: {self.restored}")
+        if self.sources_broken or self.source_problems:
+            broken = _pairs(self.sources_broken) or "none"
+            lines.append(f"broken sources: {broken}; source problems: {self.source_problems}")
         if self.fetch_errors:
-            errs = ", ".join(f"{k}: {v}" for k, v in self.fetch_errors.items())
-            lines.append(f"fetch errors (no response): {errs}")
-        failures = ", ".join(f"{k}: {v}" for k, v in self.extraction_failures.items()) or "none"
+            lines.append(f"fetch errors (no response): {_pairs(self.fetch_errors)}")
+        failures = _pairs(self.extraction_failures) or "none"
         lines.append(f"extraction failures: {failures}")
-        lines.append(f"WARC files: {self.warc_files}, {self.warc_bytes:,} bytes")
+        revisits = _pairs(self.revisits) or "none"
+        lines.append(
+            f"WARC: {self.warc_records} records (revisits: {revisits}) in {self.warc_files} "
+            f"file(s), {self.warc_bytes:,} bytes"
+        )
         problem = self.failure()
         if problem:
             lines.append(f"FAILED: {problem}")
         return "\n".join(lines)
+
+
+def _pairs(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in counts.items() if v)

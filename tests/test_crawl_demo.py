@@ -51,7 +51,7 @@ def test_crawl_exits_zero_with_summary(crawl: dict[str, Any]) -> None:
     assert summary["site"] == "demo"
     assert summary["finish_reason"] == "finished"
     assert summary["articles_written"] == len(manifest()["articles"])
-    assert "pages fetched:" in result.stderr and "WARC files:" in result.stderr
+    assert "pages fetched:" in result.stderr and "WARC:" in result.stderr
 
 
 def test_every_article_archived_exactly_once(crawl: dict[str, Any]) -> None:

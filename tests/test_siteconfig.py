@@ -262,6 +262,7 @@ ERROR_CASES: list[tuple[dict[str, Any], str, str]] = [
         {"crawl.concurency": 2},
         "crawl.concurency",
         "unknown key 'concurency' (did you mean 'concurrency'? allowed: schedule, recapture, "
+        "recapture_from, "
         "download_delay, obey_robots, concurrency, user_agent, max_pages)",
     ),
     (
@@ -298,7 +299,8 @@ ERROR_CASES: list[tuple[dict[str, Any], str, str]] = [
     (
         {"crawl": ["1h"]},
         "crawl",
-        "expected a mapping with keys schedule, recapture, download_delay, obey_robots, "
+        "expected a mapping with keys schedule, recapture, recapture_from, download_delay, "
+        "obey_robots, "
         "concurrency, user_agent, max_pages, got a list",
     ),
     (

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from archiver.demo_site.server import make_server
+from archiver.demo_site.server import SITE_DIR, SiteFiles, load_manifest, make_server
 
 DEFAULT_PORT = 8093
 
@@ -40,6 +40,17 @@ def _parser() -> argparse.ArgumentParser:
         "--port-file",
         type=Path,
         help="write the bound port here once listening (for callers to poll)",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help="serve this copy of the site directory instead of the bundled one "
+        "(e.g. to change pages between crawls)",
+    )
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        help="the manifest (special paths, dates) to serve with --root (default: the bundled one)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request to stderr")
     return parser
@@ -66,7 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        server = make_server(args.host, args.port)
+        site = None
+        if args.root or args.manifest:
+            manifest = load_manifest(args.manifest) if args.manifest else None
+            site = SiteFiles(args.root or SITE_DIR, manifest)
+        server = make_server(args.host, args.port, site)
     except OSError as err:
         print(f"Cannot serve the demo site on {args.host}:{args.port}: {err}", file=sys.stderr)
         return 1

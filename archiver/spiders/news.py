@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -13,10 +15,17 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archiver import __version__
-from archiver.archive import SiteArchive, build_warcinfo
+from archiver.archive import ArchiveClosedError, SiteArchive, build_warcinfo
 from archiver.items import FetchedPage
-from archiver.links import absolute_links, in_scope, is_article_url, unique
+from archiver.links import absolute_links, in_scope, is_article_url, section_for, unique
 from archiver.siteconfig import Section, SiteConfig, load_site_config
+from archiver.sources import (
+    SourceEntry,
+    SourceError,
+    SourceListing,
+    parse_source,
+    sitemaps_in_robots,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +37,9 @@ DEFAULT_NEXT_PAGE = (
     ".pagination .next a::attr(href)",
     ".pager-next a::attr(href)",
 )
+
+#: Sitemap indexes listing indexes are followed this deep.
+MAX_SITEMAP_DEPTH = 3
 
 HEADER_NOTE = (
     "Records are rebuilt from Scrapy Request/Response objects taken before decompression and "
@@ -65,6 +77,7 @@ class NewsSpider(Spider):
         self.config: SiteConfig = load_site_config(self.config_path)
         self.allowed_domains = list(self.config.allowed_domains)
         self.archive: SiteArchive | None = None
+        self.planned: set[str] = set()  # article URLs already decided on in this run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -129,6 +142,13 @@ class NewsSpider(Spider):
     async def start(self) -> AsyncIterator[Any]:
         for section in self.config.sections:
             yield self.section_request(section, section.url, page=1)
+        for url in self.config.feeds:
+            yield self.source_request(str(url), "feed", self.parse_feed)
+        for url in self.config.sitemaps:
+            yield self.source_request(str(url), "sitemap", self.parse_sitemap, depth=0)
+        if self.config.sitemaps_from_robots:
+            for url in robots_urls(self.config):
+                yield self.source_request(url, "robots", self.parse_robots)
 
     def section_request(self, section: Section, url: str, page: int) -> Request:
         return Request(
@@ -140,6 +160,17 @@ class NewsSpider(Spider):
             priority=-page,
         )
 
+    def source_request(
+        self, url: str, kind: str, callback: Callable[..., Any], **cb_kwargs: Any
+    ) -> Request:
+        return Request(
+            url,
+            callback=callback,
+            errback=self.fetch_failed,
+            cb_kwargs=cb_kwargs,
+            meta={"archiver_kind": kind},
+        )
+
     def parse_section(self, response: Response, section: Section, page: int) -> Iterator[Request]:
         """Queue the articles a listing page links to, and its next page."""
         stats = self.crawler.stats
@@ -149,22 +180,141 @@ class NewsSpider(Spider):
         stats.inc_value("archiver/sections/fetched")
         links = unique(absolute_links(response.css("a::attr(href)").getall(), response.url))
         articles = [u for u in links if is_article_url(self.config, u)]
-        stats.inc_value("archiver/links/articles", len(articles))
         if not articles:
             logger.warning("No article links on section page %s", response.url)
-        for url in articles:
-            yield Request(
-                url,
-                callback=self.parse_article,
-                errback=self.fetch_failed,
-                cb_kwargs={"section": section.name},
-                meta={"archiver_kind": "article"},
-                priority=1,
-            )
+        self.snapshot(response, "section", [{"url": u} for u in articles], section.name, page)
+        yield from self.article_requests([SourceEntry(u, None, None, None) for u in articles],
+                                         section.name)
         if page < section.max_pages:
             next_url = self.next_page_url(response, section)
             if next_url:
                 yield self.section_request(section, next_url, page + 1)
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """Queue the articles an RSS or Atom feed lists (too old ones are never fetched)."""
+        listing = self.read_source(response, "feed")
+        if listing is not None:
+            yield from self.listed_articles(response, listing)
+
+    def parse_sitemap(self, response: Response, depth: int) -> Iterator[Request]:
+        """Queue a sitemap's articles, or the child sitemaps of a sitemap index."""
+        listing = self.read_source(response, "sitemap")
+        if listing is None:
+            return
+        if listing.kind != "sitemap-index":
+            yield from self.listed_articles(response, listing)
+            return
+        if depth >= MAX_SITEMAP_DEPTH:
+            self.crawler.stats.inc_value("archiver/sources/problems/sitemap")
+            logger.warning("Sitemap index %s nested too deep; not followed", response.url)
+            return
+        cutoff = self.max_age_cutoff()
+        for child in listing.sitemaps:
+            if not in_scope(self.config, child.url):
+                continue
+            if cutoff is not None and child.modified is not None and child.modified < cutoff:
+                self.crawler.stats.inc_value("archiver/sources/sitemaps_too_old")
+                continue
+            yield self.source_request(child.url, "sitemap", self.parse_sitemap, depth=depth + 1)
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        """Queue the sitemaps robots.txt announces."""
+        self.crawler.stats.inc_value("archiver/sources/fetched/robots")
+        for url in sitemaps_in_robots(response.body, response.url):
+            if in_scope(self.config, url):
+                yield self.source_request(url, "sitemap", self.parse_sitemap, depth=0)
+
+    def read_source(self, response: Response, kind: str) -> SourceListing | None:
+        """Parse a feed or sitemap; a broken one is logged and counted, and the crawl goes on."""
+        stats = self.crawler.stats
+        try:
+            listing = parse_source(kind, response.body, response.url)
+        except SourceError as exc:
+            stats.inc_value(f"archiver/sources/broken/{kind}/{exc.reason}")
+            logger.warning("Broken %s %s: %s", kind, response.url, exc)
+            return None
+        stats.inc_value(f"archiver/sources/fetched/{kind}")
+        for problem in listing.problems:
+            stats.inc_value(f"archiver/sources/problems/{kind}")
+            logger.warning("%s %s: %s", kind.capitalize(), response.url, problem)
+        return listing
+
+    def listed_articles(self, response: Response, listing: SourceListing) -> Iterator[Request]:
+        entries = [e for e in listing.entries if is_article_url(self.config, e.url)]
+        self.snapshot(response, listing.kind, [entry_summary(e) for e in entries])
+        yield from self.article_requests(entries, None)
+
+    def snapshot(
+        self,
+        response: Response,
+        kind: str,
+        articles: list[dict[str, Any]],
+        section: str | None = None,
+        page: int | None = None,
+    ) -> None:
+        """Keep what this source listed at this moment (see `archiver sections`)."""
+        capture = response.meta.get("archiver_capture")
+        if self.archive is None or capture is None:
+            return
+        try:
+            self.archive.record_snapshot(
+                kind=kind,
+                source_url=response.url,
+                capture=capture.record,
+                articles=articles,
+                section=section,
+                page=page,
+            )
+        except (OSError, ArchiveClosedError) as exc:
+            logger.error("Could not write the snapshot of %s: %s", response.url, exc)
+            return
+        self.crawler.stats.inc_value("archiver/snapshots")
+
+    def max_age_cutoff(self) -> datetime | None:
+        age = self.config.articles.max_age_timedelta
+        return None if age is None else datetime.now(UTC) - age
+
+    def article_requests(
+        self, entries: Sequence[SourceEntry], section: str | None
+    ) -> Iterator[Request]:
+        """Requests for the listed articles that are new or due for a recapture."""
+        stats = self.crawler.stats
+        assert self.archive is not None
+        stats.inc_value("archiver/links/articles", len(entries))
+        cutoff = self.max_age_cutoff()
+        steps = self.config.crawl.recapture_timedeltas
+        now = datetime.now(UTC)
+        for entry in entries:
+            if entry.url in self.planned:
+                continue
+            self.planned.add(entry.url)
+            newest = max((d for d in (entry.published, entry.modified) if d), default=None)
+            if cutoff is not None and newest is not None and newest < cutoff:
+                stats.inc_value("archiver/articles/too_old")
+                continue
+            plan = self.archive.plan_fetch(
+                entry.url,
+                steps=steps,
+                now=now,
+                published=entry.published,
+                from_published=self.config.crawl.recapture_from == "published",
+            )
+            if not plan.fetch:
+                stats.inc_value(f"archiver/articles/skipped/{plan.reason}")
+                continue
+            yield Request(
+                entry.url,
+                callback=self.parse_article,
+                errback=self.fetch_failed,
+                headers=plan.headers or None,
+                cb_kwargs={"section": section or section_for(self.config, entry.url)},
+                meta={
+                    "archiver_kind": "article",
+                    "archiver_reason": str(plan.reason),
+                    "handle_httpstatus_list": [304],
+                },
+                priority=1,
+            )
 
     def next_page_url(self, response: TextResponse, section: Section) -> str | None:
         """The pagination link of a listing page, within the allowed hosts."""
@@ -176,15 +326,24 @@ class NewsSpider(Spider):
         return None
 
     def parse_article(self, response: Response, section: str | None) -> Iterator[FetchedPage]:
-        """Hand an archived article page to the extraction pipeline."""
-        record = response.meta.get("archiver_record")
-        if record is None:
-            self.crawler.stats.inc_value("archiver/articles/not_recorded")
-            return
-        if not isinstance(response, HtmlResponse):
-            self.crawler.stats.inc_value("archiver/extract/skipped/not-html")
+        """Hand an archived article page to the extraction pipeline (unless nothing changed)."""
+        stats = self.crawler.stats
+        capture = response.meta.get("archiver_capture")
+        if capture is None or self.archive is None:
+            stats.inc_value("archiver/articles/not_recorded")
             return
         redirects = response.meta.get("redirect_urls") or [response.url]
+        if response.meta.get("archiver_gone"):
+            return  # a takedown redirect to the front page: recorded, nothing to extract
+        if response.status == 304 or (
+            capture.revisit and self.archive.is_processed(redirects[0])
+        ):
+            stats.inc_value("archiver/articles/not_modified")
+            return
+        if not isinstance(response, HtmlResponse):
+            stats.inc_value("archiver/extract/skipped/not-html")
+            self.archive.mark_processed(redirects[0])
+            return
         yield FetchedPage(
             url=response.url,
             requested_url=redirects[0],
@@ -192,14 +351,37 @@ class NewsSpider(Spider):
             body=response.body,
             encoding=response.encoding,
             section=section,
-            record=record,
+            record=capture.payload,
         )
 
     def fetch_failed(self, failure: Failure) -> None:
         """Count and log a page that could not be used (the recorder archived any response)."""
         request = failure.request if hasattr(failure, "request") else None
         kind = (request.meta.get("archiver_kind") if request else None) or "page"
+        if request is not None and request.meta.get("archiver_gone"):
+            return  # a takedown: recorded in the catalog and counted by the recorder
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else failure.type.__name__
         self.crawler.stats.inc_value(f"archiver/fetch/failed/{reason}")
+        if kind != "article":
+            self.crawler.stats.inc_value(f"archiver/sources/unreachable/{kind}")
         logger.warning("Could not fetch %s %s: %s", kind, request.url if request else "?", reason)
+
+
+def entry_summary(entry: SourceEntry) -> dict[str, Any]:
+    """A listed article as kept in a section snapshot."""
+    return {
+        "url": entry.url,
+        "title": entry.title,
+        "published": entry.published.isoformat() if entry.published else None,
+    }
+
+
+def robots_urls(config: SiteConfig) -> list[str]:
+    """robots.txt of every site the config's sources are on (or of its allowed domains)."""
+    sources = [s.url for s in config.sections] + [str(u) for u in config.feeds]
+    sources += [str(u) for u in config.sitemaps]
+    origins = [f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in sources]
+    if not origins:
+        origins = [f"https://{domain}" for domain in config.allowed_domains]
+    return [f"{origin}/robots.txt" for origin in unique(origins)]

@@ -140,6 +140,18 @@ class WarcWriter:
         ``profile`` is "identical-payload-digest" or "server-not-modified". The request record
         is written too (linked by WARC-Concurrent-To) unless ``with_request`` is False.
         """
+        return self._revisit(exchange, refers_to, profile, with_request)[0]
+
+    def write_revisit_exchange(
+        self, exchange: HttpExchange, *, refers_to: RecordLocation, profile: str
+    ) -> tuple[RecordLocation, RecordLocation]:
+        """Write a revisit record then its request record; return ``(request, revisit)``."""
+        revisit, request = self._revisit(exchange, refers_to, profile, True)
+        return request, revisit
+
+    def _revisit(
+        self, exchange: HttpExchange, refers_to: RecordLocation, profile: str, with_request: bool
+    ) -> list[RecordLocation]:
         with self._lock:
             self._prepare_file()
             revisit_id = self._make_record_id()
@@ -153,7 +165,7 @@ class WarcWriter:
                         exchange, record_id=self._make_record_id(), concurrent_to=revisit_id
                     )
                 )
-            return self._write(batch)[0]
+            return self._write(batch)
 
     def write_metadata(
         self,
