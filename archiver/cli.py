@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,6 +14,7 @@ import click
 from archiver import __version__
 from archiver.archive import ArchiveLayout
 from archiver.catalog import Catalog
+from archiver.locking import SiteLocked, acquire_site_lock
 from archiver.siteconfig import ConfigError, SiteConfig, load_site_config
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,9 +47,7 @@ def archive_option(func: F) -> F:
 
 def json_option(func: F) -> F:
     """--json: machine-readable output on stdout."""
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(
-        func
-    )
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,6 +69,11 @@ def cli() -> None:
 )
 @click.option("--warc-max-size", type=int, help="Roll WARC files over at this many bytes.")
 @click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the interrupted run of each site where it stopped (its queued requests).",
+)
 @json_option
 @click.option("-v", "--verbose", is_flag=True, help="Log every request (DEBUG).")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and the summary.")
@@ -77,6 +83,7 @@ def crawl(
     overrides: tuple[str, ...],
     warc_max_size: int | None,
     workers: int | None,
+    resume: bool,
     as_json: bool,
     verbose: bool,
     quiet: bool,
@@ -101,7 +108,13 @@ def crawl(
         settings["ARCHIVER_EXTRACT_WORKERS"] = workers
     from archiver.runner import run_crawls  # imports Scrapy only when crawling
 
-    summaries = run_crawls(site_configs, settings)
+    with ExitStack() as locks:  # one crawl per site at a time; released when the crawls end
+        try:
+            for config in site_configs:
+                locks.enter_context(acquire_site_lock(archive_dir, config.site))
+        except SiteLocked as exc:
+            raise Failed(str(exc)) from exc
+        summaries = run_crawls(site_configs, settings, resume=resume)
     for summary in summaries:
         click.echo(summary.render(), err=True)
     if as_json:
@@ -109,6 +122,50 @@ def crawl(
     failed = [s for s in summaries if s.failure()]
     if failed:
         raise Failed("; ".join(f"{s.site}: {s.failure()}" for s in failed))
+
+
+@cli.command()
+@click.argument("configs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@archive_option
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Passed on to every `archiver crawl` it runs (repeatable).",
+)
+@click.option("--run-now", is_flag=True, help="Crawl every site once at start, then as scheduled.")
+def schedule(
+    configs: tuple[Path, ...], archive_dir: Path, overrides: tuple[str, ...], run_now: bool
+) -> None:
+    """Crawl each site CONFIG whenever its crawl.schedule (cron, local time) says, until stopped.
+
+    \b
+    Example:
+        archiver schedule configs/demo.yaml --archive archive/ --run-now
+
+    Each run is an `archiver crawl` of its own, never two of one site at once; its log goes to
+    <archive>/logs/<site>/, and one line per run to stdout. Ctrl-C or SIGTERM stops gracefully:
+    running crawls finish their pages in flight (a second signal stops them at once).
+    """
+    from archiver.schedule import ScheduledSite, Scheduler
+
+    _parse_overrides(overrides)  # usage errors now, not in every run
+    sites: dict[str, ScheduledSite] = {}
+    for path in configs:
+        config = _load_config(path)
+        if config.crawl.schedule is None:
+            raise ConfigProblem(
+                f"{path}: crawl.schedule: missing; `archiver schedule` needs a cron expression "
+                "such as '*/30 * * * *' or '@hourly'"
+            )
+        if config.site in sites:
+            raise ConfigProblem(
+                f"{path}: site: {config.site!r} is also in {sites[config.site].config}"
+            )
+        sites[config.site] = ScheduledSite(path, config.site, config.crawl.schedule)
+    Scheduler(list(sites.values()), archive_dir, overrides, run_now=run_now).run()
 
 
 @cli.command("list")
@@ -182,6 +239,72 @@ def reindex(archive_dir: Path) -> None:
     )
 
 
+@cli.command()
+@click.argument("site")
+@archive_option
+@click.option(
+    "--at",
+    "at",
+    metavar="TIME",
+    help="ISO date or time, UTC unless it has an offset; a date means the end of that day. "
+    "Default: now.",
+)
+@click.option("--section", help="Only this section.")
+@click.option(
+    "--kind", type=click.Choice(["section", "feed", "sitemap"]), help="Only this kind of source."
+)
+@json_option
+def sections(
+    site: str,
+    archive_dir: Path,
+    at: str | None,
+    section: str | None,
+    kind: str | None,
+    as_json: bool,
+) -> None:
+    """Show what each section page, feed and sitemap of SITE listed at a given time.
+
+    \b
+    Example:
+        archiver sections demo --at 2026-11-27T09:00
+        archiver sections demo --section news --json
+    """
+    moment = _parse_moment(at)
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    with _open_catalog(archive_dir) as catalog:
+        rows = catalog.snapshots_at(site, stamp, kind=kind, section=section)
+    if as_json:
+        click.echo(json.dumps([row.__dict__ for row in rows], indent=2, ensure_ascii=False))
+    for row in [] if as_json else rows:
+        label = f"{row.kind} {row.section}" if row.section else row.kind
+        click.echo(f"== {label}: {row.source_url}")
+        click.echo(f"   fetched {row.fetched_at}, {len(row.urls)} article(s)")
+        for n, url in enumerate(row.urls, 1):
+            click.echo(f"{n:4}. {url}")
+    if not rows:
+        raise Failed(f"no snapshot of {site!r} at or before {stamp} in {archive_dir}")
+    click.echo(f"{len(rows)} source(s) as of {stamp}", err=True)
+
+
+def _parse_moment(text: str | None) -> datetime:
+    """--at: an ISO date or datetime (UTC unless offset given; a date is its last moment)."""
+    if not text:
+        return datetime.now(UTC)
+    try:
+        if len(text.strip()) == 10:
+            day = datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
+            return day + timedelta(days=1, microseconds=-1)
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"expected an ISO date or time such as 2026-11-27 or 2026-11-27T09:30, got {text!r}",
+            param_hint="--at",
+        ) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
 def _load_config(path: Path) -> SiteConfig:
     try:
         return load_site_config(path)
@@ -209,4 +332,3 @@ def _open_catalog(archive_dir: Path) -> Catalog:
 def main(args: Sequence[str] | None = None) -> None:
     """Console-script entry point; `args` lets tests call it directly."""
     cli.main(args=list(args) if args is not None else None, prog_name="archiver")
-

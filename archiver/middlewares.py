@@ -42,8 +42,8 @@ def exchange_from(request: Request, response: Response, fetched_at: datetime) ->
     )
 
 
-def fetch_kind(request: Request) -> str:
-    """What a request was for: section, feed, sitemap, robots, article-new/-recapture/-retry."""
+def request_kind(request: Request) -> str:
+    """What a request is for: section, feed, sitemap, robots, article-new/-recapture/-retry."""
     kind = request.meta.get("archiver_kind")
     if kind == "article":
         return f"article-{request.meta.get('archiver_reason', 'new')}"
@@ -74,6 +74,14 @@ class WarcRecorderMiddleware:
     def from_crawler(cls, crawler: Crawler) -> WarcRecorderMiddleware:
         return cls(crawler)
 
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        """Count each request once by kind (not its retries or redirect hops)."""
+        if request.meta.get("retry_times") or request.meta.get("redirect_times"):
+            return
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(f"archiver/requests/{request_kind(request)}")
+
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
@@ -82,7 +90,6 @@ class WarcRecorderMiddleware:
             return response
         stats = self.crawler.stats
         assert stats is not None
-        kind = fetch_kind(request)
         try:
             capture = archive.record_fetch(
                 exchange_from(request, response, datetime.now(UTC)),
@@ -95,7 +102,6 @@ class WarcRecorderMiddleware:
         request.meta["archiver_capture"] = capture
         stats.inc_value("archiver/warc/records", 2)
         stats.inc_value(f"archiver/pages/status/{response.status}")
-        stats.inc_value(f"archiver/fetches/{kind}")
         if capture.revisit:
             stats.inc_value(f"archiver/revisits/{capture.revisit}")
         if capture.event:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
 
-from archiver.archive import ArchiveLayout, capture_row
-from archiver.catalog import ArticleRow, Catalog, iter_article_documents
+from archiver.archive import ArchiveLayout, capture_row, normalise_url, snapshot_row
+from archiver.catalog import ArticleRow, CaptureRow, Catalog, UrlState, iter_article_documents
+from archiver.urlstate import Fetch, is_home_redirect, observe_fetch, observe_processed
 from archiver.warc import iter_records
 from archiver.warc.records import location
 
@@ -24,6 +28,8 @@ class ReindexResult:
     warc_files: int
     captures: int
     articles: int
+    snapshots: int = 0
+    url_states: int = 0
 
 
 def iter_warc_files(layout: ArchiveLayout) -> Iterator[tuple[str, Path]]:
@@ -42,19 +48,25 @@ def rebuild_catalog(root: Path) -> ReindexResult:
     tmp = target.with_name(target.name + ".rebuild")
     for stale in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
         stale.unlink(missing_ok=True)
-    files = captures = articles = 0
+    files = captures = articles = snapshots = 0
+    headers: dict[str, tuple[str | None, str | None, str | None]] = {}
+    documents: list[dict[str, Any]] = []
     with Catalog(tmp) as catalog:
         for site, path in iter_warc_files(layout):
             files += 1
-            rows = [
-                capture_row(
-                    site,
-                    location(record, path.name, offset, length),
-                    refers_to=record.rec_headers.get_header("WARC-Refers-To"),
+            rows = []
+            for offset, length, record in iter_records(path):
+                if record.rec_type not in _CATALOGUED_TYPES:
+                    continue
+                loc = location(record, path.name, offset, length)
+                rows.append(
+                    capture_row(
+                        site, loc, refers_to=record.rec_headers.get_header("WARC-Refers-To")
+                    )
                 )
-                for offset, length, record in iter_records(path)
-                if record.rec_type in _CATALOGUED_TYPES
-            ]
+                if record.http_headers is not None and record.rec_type in ("response", "revisit"):
+                    get = record.http_headers.get_header
+                    headers[loc.record_id] = (get("ETag"), get("Last-Modified"), get("Location"))
             catalog.add_captures(rows)
             captures += len(rows)
         for doc, rel in iter_article_documents(layout.articles_dir):
@@ -63,9 +75,93 @@ def rebuild_catalog(root: Path) -> ReindexResult:
             except (KeyError, TypeError) as exc:
                 logger.warning("Skipping article document %s: missing %s", rel, exc)
                 continue
+            documents.append(doc)
             articles += 1
+        for doc, rel in iter_snapshot_documents(layout.sections_dir):
+            try:
+                catalog.add_snapshot(snapshot_row(doc, rel))
+            except (KeyError, TypeError) as exc:
+                logger.warning("Skipping section snapshot %s: missing %s", rel, exc)
+                continue
+            snapshots += 1
+        states = rebuild_url_state(catalog, documents, headers)
         catalog.commit()
     for suffix in ("-wal", "-shm"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     tmp.replace(target)
-    return ReindexResult(files, captures, articles)
+    return ReindexResult(files, captures, articles, snapshots, states)
+
+
+def iter_snapshot_documents(sections_dir: Path) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every section snapshot JSON, with its path relative to the archive root."""
+    root = sections_dir.parent
+    for path in sorted(sections_dir.rglob("*.json")) if sections_dir.is_dir() else []:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            logger.warning("Skipping unreadable section snapshot %s: %s", path, exc)
+            continue
+        yield doc, path.relative_to(root).as_posix()
+
+
+def rebuild_url_state(
+    catalog: Catalog,
+    documents: list[dict[str, Any]],
+    headers: dict[str, tuple[str | None, str | None, str | None]],
+) -> int:
+    """Replay each article URL's captures (following redirects) to rebuild state and events.
+
+    The article URLs are those the documents name. A URL listed only under another address
+    (a tracking query, say) has no document of its own and is fetched once more next run.
+    """
+    by_url: dict[str, list[CaptureRow]] = {}
+    for row in catalog.captures():
+        if row.record_type in ("response", "revisit") and row.url:
+            by_url.setdefault(row.url, []).append(row)
+    for rows in by_url.values():
+        rows.sort(key=lambda r: r.date)
+    newest: dict[str, dict[str, Any]] = {}
+    for doc in documents:
+        for url in {doc["url"], doc.get("requested_url") or doc["url"]}:
+            known = newest.get(url)
+            if known is None or doc["version"] > known["version"]:
+                newest[url] = doc
+    for url, doc in sorted(newest.items()):
+        state = UrlState(url=normalise_url(url), site=doc["site"])
+        for row in _fetch_history(url, by_url, headers):
+            etag, modified, where = headers.get(row.record_id, (None, None, None))
+            fetch = Fetch(
+                date=row.date,
+                status=row.status or 0,
+                record_id=row.record_id,
+                payload_record_id=row.refers_to or row.record_id,
+                full_response=row.record_type == "response",
+                etag=etag,
+                last_modified=modified,
+                location=where,
+                url=row.url or url,
+            )
+            state, event = observe_fetch(state, fetch)
+            if event is not None:
+                catalog.add_event(event)
+        state = observe_processed(state, doc["id"], doc.get("published"))
+        catalog.put_url_state(state)
+    return len(newest)
+
+
+def _fetch_history(
+    url: str,
+    by_url: dict[str, list[CaptureRow]],
+    headers: dict[str, tuple[str | None, str | None, str | None]],
+) -> list[CaptureRow]:
+    """The captures of `url`, each redirect followed by the target's next capture."""
+    history: list[CaptureRow] = []
+    for row in by_url.get(url, []):
+        history.append(row)
+        status = row.status or 0
+        where = headers.get(row.record_id, (None, None, None))[2]
+        target = urljoin(url, where) if where else None
+        if 300 <= status < 400 and target and not is_home_redirect(url, where):
+            following = [r for r in by_url.get(target, []) if r.date >= row.date]
+            history.extend(following[:1])
+    return history

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from archiver.archive import ArchiveLayout
 from archiver.siteconfig import SiteConfig
 from archiver.spiders.news import NewsSpider
 from archiver.summary import CrawlSummary
+
+logger = logging.getLogger(__name__)
 
 
 def project_settings(overrides: Mapping[str, Any]) -> Settings:
@@ -22,8 +27,32 @@ def project_settings(overrides: Mapping[str, Any]) -> Settings:
     return settings
 
 
-def run_crawls(configs: Sequence[SiteConfig], overrides: Mapping[str, Any]) -> list[CrawlSummary]:
-    """Crawl every config at once (one crawler each); block until all have finished."""
+def prepare_job_dir(job_dir: Path, resume: bool) -> bool:
+    """Ready a site's JOBDIR: kept to resume, else emptied. True when a run is resumed."""
+    pending = job_dir.is_dir() and any(job_dir.iterdir())
+    if resume and pending:
+        logger.warning("Resuming the interrupted run queued in %s", job_dir)
+        return True
+    if resume:
+        logger.warning("Nothing to resume in %s; starting a new run", job_dir)
+    elif pending:
+        logger.warning(
+            "Discarding the queue of an interrupted run in %s (use --resume to continue it)",
+            job_dir,
+        )
+    shutil.rmtree(job_dir, ignore_errors=True)
+    return False
+
+
+def run_crawls(
+    configs: Sequence[SiteConfig], overrides: Mapping[str, Any], *, resume: bool = False
+) -> list[CrawlSummary]:
+    """Crawl every config at once (one crawler each); block until all have finished.
+
+    Each site's request queue lives in <archive>/state/jobs/<site> (Scrapy's JOBDIR) while it
+    runs; a run that finishes removes it, an interrupted one leaves it for `resume`. An explicit
+    JOBDIR setting is left to Scrapy.
+    """
     settings = project_settings(overrides)
     quiet_scrapy = settings.get("LOG_LEVEL") != "DEBUG"
     if quiet_scrapy:
@@ -33,13 +62,24 @@ def run_crawls(configs: Sequence[SiteConfig], overrides: Mapping[str, Any]) -> l
     if quiet_scrapy:
         # Scrapy's start-up listings drown the progress lines; -v brings them back.
         logging.getLogger("scrapy").setLevel(logging.WARNING)
+    layout = ArchiveLayout(Path(settings.get("ARCHIVER_ARCHIVE_DIR")))
+    managed = not settings.get("JOBDIR")
     crawlers: list[tuple[SiteConfig, Crawler]] = []
     for config in configs:
-        crawler = process.create_crawler(NewsSpider)
+        crawler = process.create_crawler(NewsSpider)  # with its own copy of the settings
+        if managed:
+            job_dir = layout.job_dir(config.site)
+            resumed = prepare_job_dir(job_dir, resume)
+            crawler.settings.set("JOBDIR", str(job_dir), priority="cmdline")
+            crawler.settings.set("ARCHIVER_RESUMED", resumed, priority="cmdline")
         process.crawl(crawler, config=str(config.source_path))
         crawlers.append((config, crawler))
     process.start()
-    return [
-        CrawlSummary.from_stats(config.site, crawler.stats.get_stats() if crawler.stats else {})
-        for config, crawler in crawlers
-    ]
+    summaries = []
+    for config, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        summary = CrawlSummary.from_stats(config.site, stats)
+        if managed and summary.finish_reason == "finished":
+            shutil.rmtree(layout.job_dir(config.site), ignore_errors=True)
+        summaries.append(summary)
+    return summaries

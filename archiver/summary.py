@@ -10,7 +10,7 @@ _STATUS_PREFIX = "archiver/pages/status/"
 _EXTRACT_FAILED = "archiver/extract/failed/"
 _FETCH_FAILED = "archiver/fetch/failed/"
 _FETCH_ERROR = "archiver/fetch/error/"
-_FETCHES = "archiver/fetches/"
+_REQUESTS = "archiver/requests/"
 _REVISITS = "archiver/revisits/"
 _SKIPPED = "archiver/articles/skipped/"
 _SOURCES_BROKEN = "archiver/sources/broken/"
@@ -22,9 +22,11 @@ def _by_suffix(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
 
 
 def _errors(stats: Mapping[str, Any]) -> int:
-    return sum(_by_suffix(stats, _FETCH_ERROR).values()) + sum(
-        _by_suffix(stats, _EXTRACT_FAILED).values()
-    ) + sum(v for k, v in _by_suffix(stats, _STATUS_PREFIX).items() if int(k) >= 400)
+    return (
+        sum(_by_suffix(stats, _FETCH_ERROR).values())
+        + sum(_by_suffix(stats, _EXTRACT_FAILED).values())
+        + sum(v for k, v in _by_suffix(stats, _STATUS_PREFIX).items() if int(k) >= 400)
+    )
 
 
 def progress_line(stats: Mapping[str, Any], elapsed: float) -> str:
@@ -77,7 +79,7 @@ class CrawlSummary:
             finish_reason=str(stats.get("finish_reason", "unknown")),
             pages_by_status=_by_suffix(stats, _STATUS_PREFIX),
             fetch_errors=_by_suffix(stats, _FETCH_ERROR),
-            requests_by_kind=_by_suffix(stats, _FETCHES),
+            requests_by_kind=_by_suffix(stats, _REQUESTS),
             sections_fetched=int(stats.get("archiver/sections/fetched", 0)),
             sources_fetched=_by_suffix(stats, _SOURCES_FETCHED),
             sources_broken=_by_suffix(stats, _SOURCES_BROKEN),

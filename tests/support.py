@@ -29,11 +29,16 @@ def tool(name: str) -> str:
 
 
 @contextmanager
-def demo_server(tmp_dir: Path) -> Iterator[str]:
-    """Run the demo site on a free port; yield its base URL."""
+def demo_server(tmp_dir: Path, *extra: str, port: int = 0) -> Iterator[str]:
+    """Run the demo site (on a free port unless given); yield its base URL.
+
+    `extra` are more arguments for `python -m archiver.demo_site`, e.g. --root and --manifest.
+    """
     port_file = tmp_dir / "demo.port"
+    port_file.unlink(missing_ok=True)
+    args = ["--port", str(port), "--port-file", str(port_file), *extra]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "archiver.demo_site", "--port", "0", "--port-file", str(port_file)],
+        [sys.executable, "-m", "archiver.demo_site", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -18,6 +18,7 @@ from archiver import __version__
 from archiver.archive import ArchiveClosedError, SiteArchive, build_warcinfo
 from archiver.items import FetchedPage
 from archiver.links import absolute_links, in_scope, is_article_url, section_for, unique
+from archiver.locking import SiteLock, acquire_site_lock
 from archiver.siteconfig import Section, SiteConfig, load_site_config
 from archiver.sources import (
     SourceEntry,
@@ -78,12 +79,16 @@ class NewsSpider(Spider):
         self.allowed_domains = list(self.config.allowed_domains)
         self.archive: SiteArchive | None = None
         self.planned: set[str] = set()  # article URLs already decided on in this run
+        self.lock: SiteLock | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, NewsSpider)
         spider.apply_config_settings()
+        # One crawl per site at a time (`archiver crawl` already holds it; the lock re-enters).
+        archive_dir = Path(crawler.settings.get("ARCHIVER_ARCHIVE_DIR"))
+        spider.lock = acquire_site_lock(archive_dir, spider.config.site)
         crawler.signals.connect(spider.open_archive, signal=signals.spider_opened)
         crawler.signals.connect(spider.close_archive, signal=signals.spider_closed)
         return spider
@@ -134,10 +139,18 @@ class NewsSpider(Spider):
             self.crawler.stats.set_value(
                 "archiver/warc/bytes", sum(f.stat().st_size for f in files if f.exists())
             )
+        self.release_lock()
+
+    def release_lock(self) -> None:
+        """Drop this spider's hold on the site lock (once)."""
+        lock, self.lock = self.lock, None
+        if lock is not None:
+            lock.release()
 
     def _close_archive_quietly(self) -> None:
         if self.archive is not None:
             self.archive.close()
+        self.release_lock()
 
     async def start(self) -> AsyncIterator[Any]:
         for section in self.config.sections:
@@ -183,8 +196,9 @@ class NewsSpider(Spider):
         if not articles:
             logger.warning("No article links on section page %s", response.url)
         self.snapshot(response, "section", [{"url": u} for u in articles], section.name, page)
-        yield from self.article_requests([SourceEntry(u, None, None, None) for u in articles],
-                                         section.name)
+        yield from self.article_requests(
+            [SourceEntry(u, None, None, None) for u in articles], section.name
+        )
         if page < section.max_pages:
             next_url = self.next_page_url(response, section)
             if next_url:
@@ -302,8 +316,11 @@ class NewsSpider(Spider):
             if not plan.fetch:
                 stats.inc_value(f"archiver/articles/skipped/{plan.reason}")
                 continue
+            # Duplicates are dropped above; not filtering lets a redirect reach a page that was
+            # also listed under its own URL, so the URL that was listed gets its capture too.
             yield Request(
                 entry.url,
+                dont_filter=True,
                 callback=self.parse_article,
                 errback=self.fetch_failed,
                 headers=plan.headers or None,
@@ -335,9 +352,7 @@ class NewsSpider(Spider):
         redirects = response.meta.get("redirect_urls") or [response.url]
         if response.meta.get("archiver_gone"):
             return  # a takedown redirect to the front page: recorded, nothing to extract
-        if response.status == 304 or (
-            capture.revisit and self.archive.is_processed(redirects[0])
-        ):
+        if response.status == 304 or (capture.revisit and self.archive.is_processed(redirects[0])):
             stats.inc_value("archiver/articles/not_modified")
             return
         if not isinstance(response, HtmlResponse):
