@@ -127,7 +127,7 @@ def rebuild_url_state(
             if known is None or doc["version"] > known["version"]:
                 newest[url] = doc
     for url, doc in sorted(newest.items()):
-        state = UrlState(url=normalise_url(url), site=doc["site"])
+        state = UrlState(url=normalise_url(url), site=doc["site"], article_id=doc["id"])
         for row in _fetch_history(url, by_url, headers):
             etag, modified, where = headers.get(row.record_id, (None, None, None))
             fetch = Fetch(

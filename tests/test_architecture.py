@@ -21,6 +21,12 @@ CORE_MODULES = [
     "archiver.links",
     "archiver.items",
     "archiver.cli",
+    "archiver.sources",
+    "archiver.recapture",
+    "archiver.urlstate",
+    "archiver.changes",
+    "archiver.locking",
+    "archiver.schedule",
 ]
 
 

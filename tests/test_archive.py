@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -60,10 +61,12 @@ def extracted(
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> SiteArchive:
-    return SiteArchive(
+def site(tmp_path: Path) -> Iterator[SiteArchive]:
+    archive = SiteArchive(
         tmp_path, "example", warcinfo=build_warcinfo(user_agent="test", robots="obey")
     )
+    yield archive
+    archive.close()
 
 
 def test_article_id_is_stable_per_canonical_url() -> None:
@@ -143,3 +146,89 @@ def test_rebuilt_catalog_equals_the_live_one(site: SiteArchive, tmp_path: Path) 
     assert (result.captures, result.articles) == (9, 3)
     with Catalog(tmp_path / "catalog.sqlite") as rebuilt:
         assert (rebuilt.captures(), rebuilt.all_articles()) == before
+
+
+def test_an_identical_refetch_is_a_revisit_of_the_original(site: SiteArchive) -> None:
+    first = site.record_fetch(exchange(), state_url=URL)
+    again = site.record_fetch(exchange(), state_url=URL)
+    changed = site.record_fetch(exchange(b"<html>edited</html>"), state_url=URL)
+    assert first.revisit is None and first.record.record_type == "response"
+    assert again.revisit == "identical-payload-digest"
+    assert again.record.record_type == "revisit" and again.payload == first.record
+    assert changed.revisit is None and changed.record.record_type == "response"
+    rows = {r.record_id: r for r in site.catalog.captures()}
+    assert rows[again.record.record_id].refers_to == first.record.record_id
+    # The request records are catalogued too: one per fetch.
+    assert sum(r.record_type == "request" for r in rows.values()) == 3
+
+
+def test_a_304_is_a_server_not_modified_revisit(site: SiteArchive) -> None:
+    headers = [
+        ("Content-Type", "text/html"),
+        ("ETag", '"v1"'),
+        ("Last-Modified", "Fri, 20 Nov 2026 08:00:00 GMT"),
+    ]
+    first = site.record_fetch(
+        dataclasses.replace(exchange(), response_headers=headers), state_url=URL
+    )
+    site.mark_processed(URL)
+    steps = [timedelta(hours=1)]
+    later = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
+    plan = site.plan_fetch(URL, steps=steps, now=later, from_published=False)
+    assert plan.reason == "recapture"
+    assert plan.headers == {
+        "If-None-Match": '"v1"',
+        "If-Modified-Since": "Fri, 20 Nov 2026 08:00:00 GMT",
+    }
+    not_modified = dataclasses.replace(
+        exchange(b""), status=304, response_headers=[("ETag", '"v1"')], fetched_at=later
+    )
+    capture = site.record_fetch(not_modified, state_url=URL)
+    assert capture.revisit == "server-not-modified" and capture.payload == first.record
+    assert site.plan_fetch(URL, steps=steps, now=later, from_published=False).reason == "done"
+
+
+def test_versions_record_what_changed(site: SiteArchive) -> None:
+    site.store_article(
+        extracted(), response=site.record_exchange(exchange()), url=URL, http_status=200
+    )
+    edited = site.store_article(
+        extracted(text="First paragraph.\n\nSecond one, corrected."),
+        response=site.record_exchange(exchange(b"<html>v2</html>")),
+        url=URL,
+        http_status=200,
+    )
+    changes = edited.document["changes"]
+    assert edited.version == 2 and changes["fields"] == ["text"]
+    assert changes["previous_version"] == 1
+    assert "-Second one.\n+Second one, corrected." in changes["diff"]
+    schema = json.loads(SCHEMA_PATH.read_text())
+    jsonschema.validate(edited.document, schema)
+
+
+def test_rebuilt_catalog_keeps_state_events_and_snapshots(
+    site: SiteArchive, tmp_path: Path
+) -> None:
+    section = "https://news.example.org/news/"
+    listing = site.record_fetch(exchange(b"<html>list</html>", url=section))
+    site.record_snapshot(
+        kind="section",
+        source_url=section,
+        capture=listing.record,
+        articles=[{"url": CANONICAL}],
+        section="news",
+        page=1,
+    )
+    response = site.record_fetch(exchange(url=CANONICAL), state_url=CANONICAL)
+    site.store_article(extracted(), response=response.payload, url=CANONICAL, http_status=200)
+    gone = dataclasses.replace(exchange(b"not here", url=CANONICAL), status=404)
+    assert site.record_fetch(gone, state_url=CANONICAL).event == "takedown"
+    site.close()
+    with Catalog(tmp_path / "catalog.sqlite") as live:
+        before = (live.snapshots(), live.events(), live.url_states())
+    (tmp_path / "catalog.sqlite").unlink()
+    result = rebuild_catalog(tmp_path)
+    assert (result.snapshots, result.url_states) == (1, 1)
+    with Catalog(tmp_path / "catalog.sqlite") as rebuilt:
+        assert (rebuilt.snapshots(), rebuilt.events(), rebuilt.url_states()) == before
+    assert before[1][0].kind == "takedown" and before[0][0].urls == [CANONICAL]
