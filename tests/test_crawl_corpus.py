@@ -76,9 +76,7 @@ def corpus_server(corpus_pages: dict[str, CorpusPage]) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def corpus_crawl(
-    corpus_server: str, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Any, Path]:
+def corpus_crawl(corpus_server: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
     tmp = tmp_path_factory.mktemp("corpus-crawl")
     config = tmp / "corpus.yaml"
     config.write_text(

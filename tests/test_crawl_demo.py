@@ -145,9 +145,7 @@ def test_records_are_linked_and_complete(crawl: dict[str, Any]) -> None:
     for head, body in metadata:
         assert head.get_header("Content-Type") == "application/json"
         assert by_id[head.get_header("WARC-Refers-To")][0] == "response"
-        assert json.loads(body)["provenance"]["warc_record_id"] == head.get_header(
-            "WARC-Refers-To"
-        )
+        assert json.loads(body)["provenance"]["warc_record_id"] == head.get_header("WARC-Refers-To")
 
 
 def test_bodies_are_stored_as_received(crawl: dict[str, Any]) -> None:

@@ -24,7 +24,6 @@ from tests.support import (
     warc_files,
 )
 
-
 #: The follow-up runs need not be slow (a -s setting beats the config's download_delay).
 NO_DELAY = ("-s", "DOWNLOAD_DELAY=0")
 
