@@ -61,6 +61,23 @@ class SourceEntry:
     modified: datetime | None = None
 
 
+def merge_entries(first: SourceEntry, other: SourceEntry) -> SourceEntry:
+    """What two sources say of one URL: earliest publication, latest change, first title."""
+    published = [d for d in (first.published, other.published) if d is not None]
+    modified = [d for d in (first.modified, other.modified) if d is not None]
+    return SourceEntry(
+        url=first.url,
+        published=min(published) if published else None,
+        title=first.title or other.title,
+        modified=max(modified) if modified else None,
+    )
+
+
+def newest_date(entry: SourceEntry) -> datetime | None:
+    """The latest date a source gives for an entry (what `articles.max_age` is checked on)."""
+    return max((d for d in (entry.published, entry.modified) if d is not None), default=None)
+
+
 @dataclass(frozen=True)
 class SourceListing:
     """What a source lists.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -24,6 +25,8 @@ from archiver.sources import (
     SourceEntry,
     SourceError,
     SourceListing,
+    merge_entries,
+    newest_date,
     parse_source,
     sitemaps_in_robots,
 )
@@ -39,6 +42,8 @@ DEFAULT_NEXT_PAGE = (
     ".pager-next a::attr(href)",
 )
 
+#: How long the crawl waits for feeds and sitemaps before walking the sections without them.
+SOURCES_WAIT_SECONDS = 300.0
 #: Sitemap indexes listing indexes are followed this deep.
 MAX_SITEMAP_DEPTH = 3
 
@@ -80,6 +85,11 @@ class NewsSpider(Spider):
         self.archive: SiteArchive | None = None
         self.planned: set[str] = set()  # article URLs already decided on in this run
         self.lock: SiteLock | None = None
+        self.sources_requested: set[str] = set()  # feeds, sitemaps, robots.txt asked for
+        self.sources_pending = 0  # ... and not read yet
+        self.sources_done: asyncio.Event | None = None
+        self.listed: dict[str, SourceEntry] = {}  # articles feeds and sitemaps list, merged
+        self.collecting = True  # until every feed and sitemap is read
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -153,15 +163,41 @@ class NewsSpider(Spider):
         self.release_lock()
 
     async def start(self) -> AsyncIterator[Any]:
+        """Feeds and sitemaps first; their articles and the sections once all are read.
+
+        Waiting lets what every feed and sitemap says of an article count: its dates keep an
+        old article from being fetched (`articles.max_age`) even when a section page, which
+        gives no dates, lists it too.
+        """
+        self.sources_done = asyncio.Event()
+        requests = [
+            self.source_request(str(url), "feed", self.parse_feed) for url in self.config.feeds
+        ]
+        requests += [
+            self.source_request(str(url), "sitemap", self.parse_sitemap, depth=0)
+            for url in self.config.sitemaps
+        ]
+        if self.config.sitemaps_from_robots:
+            requests += [
+                self.source_request(url, "robots", self.parse_robots)
+                for url in robots_urls(self.config)
+            ]
+        for request in requests:
+            if request is not None:
+                yield request
+        if self.sources_pending:
+            try:
+                await asyncio.wait_for(self.sources_done.wait(), SOURCES_WAIT_SECONDS)
+            except TimeoutError:
+                logger.warning(
+                    "Feeds and sitemaps still unread after %ss; going on without them",
+                    SOURCES_WAIT_SECONDS,
+                )
+        self.collecting = False
+        for request in self.article_requests(list(self.listed.values()), None):
+            yield request
         for section in self.config.sections:
             yield self.section_request(section, section.url, page=1)
-        for url in self.config.feeds:
-            yield self.source_request(str(url), "feed", self.parse_feed)
-        for url in self.config.sitemaps:
-            yield self.source_request(str(url), "sitemap", self.parse_sitemap, depth=0)
-        if self.config.sitemaps_from_robots:
-            for url in robots_urls(self.config):
-                yield self.source_request(url, "robots", self.parse_robots)
 
     def section_request(self, section: Section, url: str, page: int) -> Request:
         return Request(
@@ -175,14 +211,28 @@ class NewsSpider(Spider):
 
     def source_request(
         self, url: str, kind: str, callback: Callable[..., Any], **cb_kwargs: Any
-    ) -> Request:
+    ) -> Request | None:
+        """A feed, sitemap or robots.txt request (None when already asked for in this run)."""
+        if url in self.sources_requested:
+            return None
+        self.sources_requested.add(url)
+        self.sources_pending += 1
+        # Not filtered: every one is answered by exactly one callback or errback, which lets
+        # `start` know when all are read (Scrapy's filter would drop some silently).
         return Request(
             url,
             callback=callback,
             errback=self.fetch_failed,
             cb_kwargs=cb_kwargs,
             meta={"archiver_kind": kind},
+            dont_filter=True,
         )
+
+    def source_finished(self) -> None:
+        """One feed, sitemap or robots.txt has been read (or could not be)."""
+        self.sources_pending -= 1
+        if self.sources_pending <= 0 and self.sources_done is not None:
+            self.sources_done.set()
 
     def parse_section(self, response: Response, section: Section, page: int) -> Iterator[Request]:
         """Queue the articles a listing page links to, and its next page."""
@@ -206,12 +256,21 @@ class NewsSpider(Spider):
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """Queue the articles an RSS or Atom feed lists (too old ones are never fetched)."""
-        listing = self.read_source(response, "feed")
-        if listing is not None:
-            yield from self.listed_articles(response, listing)
+        try:
+            listing = self.read_source(response, "feed")
+            if listing is not None:
+                yield from self.listed_articles(response, listing)
+        finally:
+            self.source_finished()
 
     def parse_sitemap(self, response: Response, depth: int) -> Iterator[Request]:
         """Queue a sitemap's articles, or the child sitemaps of a sitemap index."""
+        try:
+            yield from self._read_sitemap(response, depth)
+        finally:
+            self.source_finished()
+
+    def _read_sitemap(self, response: Response, depth: int) -> Iterator[Request]:
         listing = self.read_source(response, "sitemap")
         if listing is None:
             return
@@ -229,14 +288,22 @@ class NewsSpider(Spider):
             if cutoff is not None and child.modified is not None and child.modified < cutoff:
                 self.crawler.stats.inc_value("archiver/sources/sitemaps_too_old")
                 continue
-            yield self.source_request(child.url, "sitemap", self.parse_sitemap, depth=depth + 1)
+            request = self.source_request(child.url, "sitemap", self.parse_sitemap, depth=depth + 1)
+            if request is not None:
+                yield request
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         """Queue the sitemaps robots.txt announces."""
-        self.crawler.stats.inc_value("archiver/sources/fetched/robots")
-        for url in sitemaps_in_robots(response.body, response.url):
-            if in_scope(self.config, url):
-                yield self.source_request(url, "sitemap", self.parse_sitemap, depth=0)
+        try:
+            self.crawler.stats.inc_value("archiver/sources/fetched/robots")
+            for url in sitemaps_in_robots(response.body, response.url):
+                if not in_scope(self.config, url):
+                    continue
+                request = self.source_request(url, "sitemap", self.parse_sitemap, depth=0)
+                if request is not None:
+                    yield request
+        finally:
+            self.source_finished()
 
     def read_source(self, response: Response, kind: str) -> SourceListing | None:
         """Parse a feed or sitemap; a broken one is logged and counted, and the crawl goes on."""
@@ -254,9 +321,15 @@ class NewsSpider(Spider):
         return listing
 
     def listed_articles(self, response: Response, listing: SourceListing) -> Iterator[Request]:
+        """Snapshot a feed's or sitemap's articles; request them once every source is read."""
         entries = [e for e in listing.entries if is_article_url(self.config, e.url)]
         self.snapshot(response, listing.kind, [entry_summary(e) for e in entries])
-        yield from self.article_requests(entries, None)
+        if not self.collecting:  # read after `start` stopped waiting
+            yield from self.article_requests(entries, None)
+            return
+        for entry in entries:
+            known = self.listed.get(entry.url)
+            self.listed[entry.url] = entry if known is None else merge_entries(known, entry)
 
     def snapshot(
         self,
@@ -302,7 +375,7 @@ class NewsSpider(Spider):
             if entry.url in self.planned:
                 continue
             self.planned.add(entry.url)
-            newest = max((d for d in (entry.published, entry.modified) if d), default=None)
+            newest = newest_date(entry)
             if cutoff is not None and newest is not None and newest < cutoff:
                 stats.inc_value("archiver/articles/too_old")
                 continue
@@ -380,6 +453,8 @@ class NewsSpider(Spider):
         self.crawler.stats.inc_value(f"archiver/fetch/failed/{reason}")
         if kind != "article":
             self.crawler.stats.inc_value(f"archiver/sources/unreachable/{kind}")
+        if kind in ("feed", "sitemap", "robots"):
+            self.source_finished()
         logger.warning("Could not fetch %s %s: %s", kind, request.url if request else "?", reason)
 
 
