@@ -375,6 +375,21 @@ class Catalog:
         values[index] = json.loads(values[index])
         return SnapshotRow(*values)
 
+    def versions(self, article_id: str) -> list[ArticleRow]:
+        """Every stored version of one article, oldest first."""
+        return self._articles("WHERE id = ? ORDER BY version", (article_id,))
+
+    def urls_of(self, article_id: str) -> list[str]:
+        """The (normalised) URLs under which an article was requested."""
+        sql = "SELECT url FROM url_state WHERE article_id = ? ORDER BY url"
+        return [r[0] for r in self._db.execute(sql, (article_id,))]
+
+    def fetches(self, url: str) -> list[CaptureRow]:
+        """Response and revisit records of exactly this URL, oldest first."""
+        sql = "SELECT " + ", ".join(_CAPTURE_COLUMNS) + " FROM captures WHERE url = ?"
+        sql += " AND record_type IN ('response', 'revisit') ORDER BY date, rowid"
+        return [CaptureRow(*r) for r in self._db.execute(sql, (url,))]
+
     def all_articles(self) -> list[ArticleRow]:
         """Every article version, ordered by id and version."""
         return self._articles("ORDER BY id, version", ())

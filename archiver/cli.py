@@ -219,6 +219,62 @@ def show(article_id: str, archive_dir: Path, version: int | None) -> None:
 
 
 @cli.command()
+@click.argument("article_id")
+@archive_option
+@json_option
+def history(article_id: str, archive_dir: Path, as_json: bool) -> None:
+    """Show how one article changed: its versions, every fetch of it, takedowns.
+
+    \b
+    Example:
+        archiver history 3f2a9c0d41b7e8aa
+    """
+    with _open_catalog(archive_dir) as catalog:
+        versions = catalog.versions(article_id)
+        if not versions:
+            raise Failed(f"no article {article_id!r} in {archive_dir}")
+        urls = sorted({*catalog.urls_of(article_id), *(v.url for v in versions)})
+        fetches = sorted(
+            (row for url in urls for row in catalog.fetches(url)), key=lambda r: r.date
+        )
+        events = catalog.events(article_id=article_id)
+    changes = {v.version: _changed_fields(archive_dir / v.json_path) for v in versions}
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "id": article_id,
+                    "versions": [{**v.__dict__, "changed": changes[v.version]} for v in versions],
+                    "fetches": [f.__dict__ for f in fetches],
+                    "events": [e.__dict__ for e in events],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo(f"{article_id}  {versions[-1].title or '(no title)'}")
+    for v in versions:
+        what = ", ".join(changes[v.version]) if v.version > 1 else "first capture"
+        click.echo(f"  v{v.version}  {v.fetched_at}  {what}  ({v.json_path})")
+    for f in fetches:
+        kind = "revisit (unchanged)" if f.record_type == "revisit" else "response"
+        click.echo(f"  fetch  {f.date}  {f.status}  {kind}  {f.url}")
+    for e in events:
+        click.echo(f"  {e.kind}  {e.date}  {e.detail}  {e.url}")
+
+
+def _changed_fields(path: Path) -> list[str]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ["(document unreadable)"]
+    changes = doc.get("changes") or {}
+    fields: list[str] = changes.get("fields", [])
+    return fields
+
+
+@cli.command()
 @archive_option
 def reindex(archive_dir: Path) -> None:
     """Rebuild the catalog from the WARC files and article JSON alone.

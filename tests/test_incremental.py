@@ -288,3 +288,26 @@ def test_sections_show_what_was_listed_when(runs: dict[str, Any]) -> None:
     files = list((archive / "sections" / "demo").rglob("*.json"))
     runs_ = (runs["first"], runs["second"], runs["third"])
     assert len(files) == sum(r["snapshots"] for r in runs_)
+
+
+def test_history_shows_versions_fetches_and_takedowns(runs: dict[str, Any]) -> None:
+    archive = runs["archive"]
+    docs = [json.loads(p.read_text()) for p in (archive / "articles").rglob("*.json")]
+    ids = {
+        path: next(d["id"] for d in docs if d["url"].endswith(path)) for path in (EDITED, REMOVED)
+    }
+    edited = run_archiver("history", ids[EDITED], "--archive", str(archive), "--json")
+    removed = run_archiver("history", ids[REMOVED], "--archive", str(archive))
+    assert edited.returncode == 0 and removed.returncode == 0, edited.stderr + removed.stderr
+    story = json.loads(edited.stdout)
+    assert [(v["version"], v["changed"]) for v in story["versions"]] == [
+        (1, []),
+        (2, ["title", "text"]),
+    ]
+    # Run 1 fetched it, run 2 fetched the edit; the third run left it alone (not due).
+    assert [(f["status"], f["record_type"]) for f in story["fetches"]] == [
+        (200, "response"),
+        (200, "response"),
+    ]
+    assert "takedown" in removed.stdout and "HTTP 404" in removed.stdout
+    assert "v1 " in removed.stdout and "first capture" in removed.stdout
