@@ -69,9 +69,8 @@ def run_crawls(
         crawler = process.create_crawler(NewsSpider)  # with its own copy of the settings
         if managed:
             job_dir = layout.job_dir(config.site)
-            resumed = prepare_job_dir(job_dir, resume)
+            prepare_job_dir(job_dir, resume)
             crawler.settings.set("JOBDIR", str(job_dir), priority="cmdline")
-            crawler.settings.set("ARCHIVER_RESUMED", resumed, priority="cmdline")
         process.crawl(crawler, config=str(config.source_path))
         crawlers.append((config, crawler))
     process.start()

@@ -115,6 +115,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             {"recapture: [1h, 24h, 7d]": f"recapture: [1h]\n  {FROM_CAPTURE}"},
         )
         third = crawl_json(later, archive)
+    # Kept beside the archive for a look when a test fails.
+    (tmp / "summaries.json").write_text(json.dumps([first, second, third], indent=2))
     yield {
         "archive": archive,
         "base": base_url,
