@@ -47,13 +47,6 @@ _MACROS = {
     "@midnight": "0 0 * * *",
     "@hourly": "0 * * * *",
 }
-#: Optional summary keys shown briefly when present and non-empty: key -> label.
-_EXTRA_KEYS = {
-    "requests_by_kind": "requests",
-    "revisits": "revisits",
-    "versions": "versions",
-    "takedowns": "takedowns",
-}
 _MAX_WAIT = 60.0  # seconds; re-read the clock at least this often (suspend, clock changes)
 _POLL = 1.0  # seconds between child checks while crawls run (SIGCHLD usually wakes us first)
 
@@ -155,35 +148,30 @@ def _summaries(stdout: str) -> list[Mapping[str, Any]]:
 
 
 def _details(summary: Mapping[str, Any]) -> str:
+    """The figures of one crawl summary (`archiver crawl --json`) on one line."""
+    kinds = summary.get("requests_by_kind") or {}
+    by_kind = " ".join(f"{k}={_count(v)}" for k, v in kinds.items())
+    revisits = sum(_count(v) for v in (summary.get("revisits") or {}).values())
     parts = [
         f"{_count(summary.get('pages_fetched')):,} pages",
-        f"{_count(summary.get('articles_written')):,} articles written",
-        f"{_count(summary.get('articles_unchanged')):,} unchanged",
-        f"{_count(summary.get('warc_bytes')):,} WARC bytes",
+        f"{_count(summary.get('requests')):,} requests" + (f" ({by_kind})" if by_kind else ""),
+        f"articles {_count(summary.get('articles_written')):,} new"
+        f", {_count(summary.get('articles_changed')):,} changed"
+        f", {_count(summary.get('articles_unchanged')):,} unchanged"
+        f", {_count(summary.get('articles_not_modified')):,} not modified",
     ]
-    parts += [_brief(label, summary.get(key)) for key, label in _EXTRA_KEYS.items()]
+    if _count(summary.get("takedowns")):
+        parts.append(f"{_count(summary.get('takedowns'))} takedowns")
+    if revisits:
+        parts.append(f"{revisits:,} revisits")
+    parts.append(f"{_count(summary.get('warc_bytes')):,} WARC bytes")
     if summary.get("failure"):
         parts.append(f"FAILED: {summary['failure']}")
-    return ", ".join(part for part in parts if part)
+    return ", ".join(parts)
 
 
 def _count(value: Any) -> int:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
-
-
-def _brief(label: str, value: Any) -> str:
-    """A short mention of an optional summary value; empty when absent, zero or empty."""
-    if not value or isinstance(value, bool):
-        return ""
-    if isinstance(value, int | float):
-        return f"{value:,} {label}"
-    if isinstance(value, Mapping):
-        if all(isinstance(v, int | float | str) for v in value.values()):
-            return f"{label} (" + " ".join(f"{k}={v}" for k, v in value.items()) + ")"
-        return f"{len(value)} {label}"
-    if isinstance(value, list | tuple):
-        return f"{len(value)} {label}"
-    return f"{label} {value}"
 
 
 def _exit(returncode: int) -> str:

@@ -181,18 +181,22 @@ def test_describe_run_from_the_summary() -> None:
         "site": "demo",
         "finish_reason": "finished",
         "pages_fetched": 45,
+        "requests": 44,
         "articles_written": 30,
+        "articles_changed": 2,
         "articles_unchanged": 0,
+        "articles_not_modified": 5,
         "warc_bytes": 251234,
         "failure": None,
-        "requests_by_kind": {"section": 9, "article": 35},
-        "revisits": 0,
-        "takedowns": [],
+        "requests_by_kind": {"section": 9, "article-new": 35},
+        "revisits": {"server-not-modified": 5, "identical-payload-digest": 3},
+        "takedowns": 1,
     }
     line = describe_run("demo", 0, 3.24, json.dumps([summary]), Path("a/logs/demo/x.log"))
     assert line == (
-        "demo finished in 3.2s exit 0: 45 pages, 30 articles written, 0 unchanged, "
-        "251,234 WARC bytes, requests (section=9 article=35); log a/logs/demo/x.log"
+        "demo finished in 3.2s exit 0: 45 pages, 44 requests (section=9 article-new=35), "
+        "articles 30 new, 2 changed, 0 unchanged, 5 not modified, 1 takedowns, 8 revisits, "
+        "251,234 WARC bytes; log a/logs/demo/x.log"
     )
 
 
@@ -217,7 +221,8 @@ FAKE_CRAWL = textwrap.dedent(
 
     def stop(signum, frame):
         summary = {"site": "demo", "finish_reason": "shutdown", "pages_fetched": 3,
-                   "articles_written": 1, "revisits": 2,
+                   "requests": 3, "articles_written": 1,
+                   "revisits": {"identical-payload-digest": 2},
                    "failure": "the crawl did not finish (finish reason: shutdown)"}
         print(json.dumps([summary]))
         sys.exit(1)
@@ -267,8 +272,9 @@ def test_a_site_still_being_crawled_is_not_started_again(tmp_path: Path) -> None
     lines = out.getvalue().splitlines()
     assert lines[-2] == "2026-11-27T22:00:05Z stopping: no new runs; waiting for the crawls of demo"
     assert lines[-1] == (
-        "2026-11-27T22:00:05Z demo shutdown in 3602.0s exit 1: 3 pages, 1 articles written, "
-        "0 unchanged, 0 WARC bytes, 2 revisits, FAILED: the crawl did not finish "
+        "2026-11-27T22:00:05Z demo shutdown in 3602.0s exit 1: 3 pages, 3 requests, "
+        "articles 1 new, 0 changed, 0 unchanged, 0 not modified, 2 revisits, 0 WARC bytes, "
+        "FAILED: the crawl did not finish "
         f"(finish reason: shutdown); log {log}"
     )
 
@@ -354,8 +360,8 @@ def test_schedule_runs_a_crawl_now_then_stops_on_sigterm(tmp_path: Path) -> None
             assert started[1].startswith("running now, then from ")
             line = lines.wait_for(rf"^{STAMP} demo (?!: schedule).*$")[0]  # the run's line
             run = re.fullmatch(
-                rf"{STAMP} demo finished in [0-9.]+s exit 0: (\d+) pages, (\d+) articles "
-                r"written, \d+ unchanged, [0-9,]+ WARC bytes.*; log (\S+)",
+                rf"{STAMP} demo finished in [0-9.]+s exit 0: (\d+) pages, \d+ requests .*, "
+                r"articles (\d+) new, .*, [0-9,]+ WARC bytes; log (\S+)",
                 line,
             )
             assert run, line
