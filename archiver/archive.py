@@ -345,8 +345,7 @@ class SiteArchive:
             state = dataclasses.replace(
                 state or UrlState(url=key, site=self.site), published=published.isoformat()
             )
-            self.catalog.put_url_state(state)
-            self.catalog.commit()
+            self.catalog.put_url_state(state)  # committed with the next capture
         reason = fetch_reason(history_of(state), steps, now, from_published=from_published)
         headers: dict[str, str] = {}
         if reason is FetchReason.RECAPTURE and state is not None:
