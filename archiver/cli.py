@@ -88,15 +88,17 @@ def crawl(
     verbose: bool,
     quiet: bool,
 ) -> None:
-    """Crawl the sections of each site CONFIG into the archive.
+    """Crawl the feeds, sitemaps and sections of each site CONFIG into the archive.
 
     \b
     Example:
         archiver crawl configs/demo.yaml --archive archive/
+        archiver crawl configs/demo.yaml --resume     # after Ctrl-C
 
-    Progress goes to stderr, then a summary per site; with --json the summaries are printed to
-    stdout as JSON. Exit 0 when every crawl finished and archived articles, 1 when one failed,
-    2 for a bad config or option.
+    Only what is new, or due for a recapture (crawl.recapture), is fetched; unchanged pages
+    become WARC revisit records. Progress goes to stderr, then a summary per site; with --json
+    the summaries are printed to stdout as JSON. Exit 0 when every crawl finished, 1 when one
+    failed or the site is being crawled already, 2 for a bad config or option.
     """
     site_configs = [_load_config(path) for path in configs]
     settings = _parse_overrides(overrides)
