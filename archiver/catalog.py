@@ -420,13 +420,19 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({marks})"
 
 
-def iter_article_documents(articles_dir: Path) -> Iterator[tuple[dict[str, Any], str]]:
-    """Every article JSON under `articles_dir`, with its path relative to the archive root."""
-    root = articles_dir.parent
-    for path in sorted(articles_dir.rglob("*.json")):
+def iter_json_documents(directory: Path, what: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every JSON document under `directory` (e.g. articles/), with its path relative to the
+    archive root; an unreadable one is logged as an unreadable `what` and skipped."""
+    root = directory.parent
+    for path in sorted(directory.rglob("*.json")) if directory.is_dir() else []:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            logger.warning("Skipping unreadable article document %s: %s", path, exc)
+            logger.warning("Skipping unreadable %s %s: %s", what, path, exc)
             continue
         yield doc, path.relative_to(root).as_posix()
+
+
+def iter_article_documents(articles_dir: Path) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every article JSON under `articles_dir`, with its path relative to the archive root."""
+    return iter_json_documents(articles_dir, "article document")

@@ -45,6 +45,13 @@ def archive_option(func: F) -> F:
     )(func)
 
 
+def overrides_option(help_text: str) -> Callable[[F], F]:
+    """-s/--set KEY=VALUE (repeatable), for the commands that run crawls."""
+    return click.option(
+        "-s", "--set", "overrides", multiple=True, metavar="KEY=VALUE", help=help_text
+    )
+
+
 def json_option(func: F) -> F:
     """--json: machine-readable output on stdout."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
@@ -59,14 +66,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("configs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @archive_option
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override a Scrapy/ARCHIVER_* setting (repeatable), as `scrapy crawl -s`.",
-)
+@overrides_option("Override a Scrapy/ARCHIVER_* setting (repeatable), as `scrapy crawl -s`.")
 @click.option("--warc-max-size", type=int, help="Roll WARC files over at this many bytes.")
 @click.option("--workers", type=int, help="Extraction processes (default: one per core).")
 @click.option(
@@ -129,14 +129,7 @@ def crawl(
 @cli.command()
 @click.argument("configs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @archive_option
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Passed on to every `archiver crawl` it runs (repeatable).",
-)
+@overrides_option("Passed on to every `archiver crawl` it runs (repeatable).")
 @click.option("--run-now", is_flag=True, help="Crawl every site once at start, then as scheduled.")
 def schedule(
     configs: tuple[Path, ...], archive_dir: Path, overrides: tuple[str, ...], run_now: bool

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,7 +10,14 @@ from typing import Any
 from urllib.parse import urljoin
 
 from archiver.archive import ArchiveLayout, capture_row, normalise_url, snapshot_row
-from archiver.catalog import ArticleRow, CaptureRow, Catalog, UrlState, iter_article_documents
+from archiver.catalog import (
+    ArticleRow,
+    CaptureRow,
+    Catalog,
+    UrlState,
+    iter_article_documents,
+    iter_json_documents,
+)
 from archiver.urlstate import Fetch, is_home_redirect, observe_fetch, observe_processed
 from archiver.warc import iter_records
 from archiver.warc.records import location
@@ -77,7 +83,7 @@ def rebuild_catalog(root: Path) -> ReindexResult:
                 continue
             documents.append(doc)
             articles += 1
-        for doc, rel in iter_snapshot_documents(layout.sections_dir):
+        for doc, rel in iter_json_documents(layout.sections_dir, "section snapshot"):
             try:
                 catalog.add_snapshot(snapshot_row(doc, rel))
             except (KeyError, TypeError) as exc:
@@ -90,18 +96,6 @@ def rebuild_catalog(root: Path) -> ReindexResult:
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     tmp.replace(target)
     return ReindexResult(files, captures, articles, snapshots, states)
-
-
-def iter_snapshot_documents(sections_dir: Path) -> Iterator[tuple[dict[str, Any], str]]:
-    """Every section snapshot JSON, with its path relative to the archive root."""
-    root = sections_dir.parent
-    for path in sorted(sections_dir.rglob("*.json")) if sections_dir.is_dir() else []:
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            logger.warning("Skipping unreadable section snapshot %s: %s", path, exc)
-            continue
-        yield doc, path.relative_to(root).as_posix()
 
 
 def rebuild_url_state(
