@@ -18,11 +18,15 @@ archiver crawl configs/demo.yaml --archive "$ARCHIVE" || status=$?
 echo
 echo "WARC files:     $(ls "$ARCHIVE"/warc/demo/*.warc.gz 2>/dev/null | wc -l) in $ARCHIVE/warc/demo/"
 echo "Article JSON:   $(find "$ARCHIVE"/articles/demo -name '*.json' 2>/dev/null | wc -l) in $ARCHIVE/articles/demo/"
+echo "Snapshots:      $(find "$ARCHIVE"/sections/demo -name '*.json' 2>/dev/null | wc -l) in $ARCHIVE/sections/demo/"
 echo "Catalog:        $ARCHIVE/catalog.sqlite"
 echo
 echo "Look at them:"
 echo "  archiver list --archive $ARCHIVE --site demo"
 echo "  archiver show <id> --archive $ARCHIVE"
+echo "  archiver sections demo --archive $ARCHIVE --section news"
+echo "  archiver history <id> --archive $ARCHIVE"
 echo "  warcio index $ARCHIVE/warc/demo/*.warc.gz | head"
+echo "Run 'make demo' again: only what is new or due is fetched; unchanged pages become revisits."
 echo "(the commands are in .venv/bin; 'source .venv/bin/activate' first)"
 exit $status

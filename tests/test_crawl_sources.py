@@ -96,6 +96,7 @@ def test_a_gzipped_sitemap_index_with_a_broken_child(tmp_path: Path) -> None:
     # The broken child is read as far as it goes and reported; the missing one is counted.
     assert summary["source_problems"] >= 1
     assert summary["pages_by_status"]["404"] == 1
+    assert summary["sources_broken"] == {"sitemap/http_404": 1}
     snapshots = [json.loads(p.read_text()) for p in (archive / "sections" / "demo").rglob("*.json")]
     news = next(s for s in snapshots if s["url"].endswith("news.xml.gz"))
     assert len(news["articles"]) == len(manifest()["articles"])

@@ -452,7 +452,7 @@ class NewsSpider(Spider):
         reason = f"http_{response.status}" if response is not None else failure.type.__name__
         self.crawler.stats.inc_value(f"archiver/fetch/failed/{reason}")
         if kind != "article":
-            self.crawler.stats.inc_value(f"archiver/sources/unreachable/{kind}")
+            self.crawler.stats.inc_value(f"archiver/sources/broken/{kind}/{reason}")
         if kind in ("feed", "sitemap", "robots"):
             self.source_finished()
         logger.warning("Could not fetch %s %s: %s", kind, request.url if request else "?", reason)
