@@ -27,15 +27,19 @@ from archiver.catalog import (
 from archiver.changes import compare
 from archiver.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.fsutil import atomic_write_bytes
-from archiver.models import Article, Changes, ExtractorInfo, Provenance
+from archiver.models import (
+    Article,
+    Changes,
+    ExtractorInfo,
+    Provenance,
+    SectionSnapshot,
+)
 from archiver.recapture import FetchReason, fetch_reason
 from archiver.urlstate import Fetch, history_of, observe_fetch, observe_processed
 from archiver.warc import HttpExchange, RecordLocation, WarcWriter
 from archiver.warc.records import header_value, payload_digest
 
 logger = logging.getLogger(__name__)
-
-SNAPSHOT_SCHEMA = "archiver/section-snapshot/v1"
 
 
 @dataclass(frozen=True)
@@ -384,20 +388,21 @@ class SiteArchive:
         """Keep the ordered article URLs a section page, feed or sitemap showed when fetched."""
         self._check_open()
         path = self.layout.snapshot_path(self.site, kind, capture.date, capture.record_id)
-        document = {
-            "schema": SNAPSHOT_SCHEMA,
-            "site": self.site,
-            "kind": kind,
-            "section": section,
-            "page": page,
-            "url": source_url,
-            "fetched_at": capture.date,
-            "warc_file": capture.warc_file,
-            "warc_record_id": capture.record_id,
-            "articles": [dict(a) for a in articles],
-        }
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-        atomic_write_bytes(path, text.encode("utf-8"))
+        snapshot = SectionSnapshot.model_validate(
+            {
+                "site": self.site,
+                "kind": kind,
+                "section": section,
+                "page": page,
+                "url": source_url,
+                "fetched_at": capture.date,
+                "warc_file": capture.warc_file,
+                "warc_record_id": capture.record_id,
+                "articles": [dict(a) for a in articles],
+            }
+        )
+        atomic_write_bytes(path, snapshot.to_json_bytes())
+        document = snapshot.model_dump(by_alias=True, mode="json")
         self.catalog.add_snapshot(snapshot_row(document, path.relative_to(self.layout.root)))
         self.catalog.commit()
         return path

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "archiver/article/v1"
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "article.schema.json"
+SNAPSHOT_SCHEMA_VERSION = "archiver/section-snapshot/v1"
+SNAPSHOT_SCHEMA_PATH = Path(__file__).parent / "schemas" / "section-snapshot.schema.json"
 
 _ISO_DATE_OR_DATETIME = (
     r"^\d{4}-\d{2}-\d{2}"
@@ -113,19 +115,69 @@ class Article(BaseModel):
 
 def article_json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of the article document."""
-    schema = Article.model_json_schema(by_alias=True)
+    return _json_schema(Article, "article.schema.json", "archiver article document v1")
+
+
+class ListedArticle(BaseModel):
+    """One article URL as a section page, feed or sitemap listed it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    title: str | None = Field(default=None, description="As the feed or sitemap gave it.")
+    published: str | None = Field(
+        default=None, description="ISO 8601, as the feed or sitemap gave it (UTC)."
+    )
+
+
+class SectionSnapshot(BaseModel):
+    """What one fetch of a section page, feed or sitemap listed, in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_: Literal["archiver/section-snapshot/v1"] = Field(
+        default="archiver/section-snapshot/v1", alias="schema", description="Schema identifier."
+    )
+    site: str
+    kind: Literal["section", "feed", "sitemap"]
+    section: str | None = Field(description="The config's section name (section pages only).")
+    page: int | None = Field(description="Listing page number, 1 for the section URL itself.")
+    url: str = Field(description="The section page, feed or sitemap URL fetched.")
+    fetched_at: str = Field(pattern=_ISO_DATETIME_UTC, description="WARC-Date of the fetch.")
+    warc_file: str = Field(description="WARC file under warc/<site>/ holding the fetch.")
+    warc_record_id: str = Field(description="Its response (or revisit) record.")
+    articles: list[ListedArticle] = Field(description="The article URLs listed, in order.")
+
+    def to_json_bytes(self) -> bytes:
+        """Stable, human-readable UTF-8 JSON."""
+        data = self.model_dump(by_alias=True, mode="json")
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_schema(model: type[BaseModel], name: str, title: str) -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://archiver.invalid/schemas/article.schema.json",
-        **schema,
-        "title": "archiver article document v1",
+        "$id": f"https://archiver.invalid/schemas/{name}",
+        **model.model_json_schema(by_alias=True),
+        "title": title,
     }
 
 
-def write_article_json_schema(path: Path = SCHEMA_PATH) -> None:
-    """Regenerate the shipped schema file from the model."""
-    path.write_text(json.dumps(article_json_schema(), indent=2, ensure_ascii=False) + "\n")
+def snapshot_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the section snapshot document."""
+    return _json_schema(
+        SectionSnapshot, "section-snapshot.schema.json", "archiver section snapshot v1"
+    )
+
+
+def write_json_schemas() -> None:
+    """Regenerate the shipped schema files (article, section snapshot) from the models."""
+    for path, schema in (
+        (SCHEMA_PATH, article_json_schema()),
+        (SNAPSHOT_SCHEMA_PATH, snapshot_json_schema()),
+    ):
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover - maintenance entry point
-    write_article_json_schema()
+    write_json_schemas()

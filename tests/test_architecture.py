@@ -6,7 +6,12 @@ import json
 import subprocess
 import sys
 
-from archiver.models import SCHEMA_PATH, article_json_schema
+from archiver.models import (
+    SCHEMA_PATH,
+    SNAPSHOT_SCHEMA_PATH,
+    article_json_schema,
+    snapshot_json_schema,
+)
 
 CORE_MODULES = [
     "archiver.models",
@@ -44,3 +49,8 @@ def test_core_imports_without_scrapy() -> None:
 def test_shipped_article_schema_matches_the_model() -> None:
     shipped = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert shipped == article_json_schema(), "run: python -m archiver.models"
+
+
+def test_shipped_snapshot_schema_matches_the_model() -> None:
+    shipped = json.loads(SNAPSHOT_SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert shipped == snapshot_json_schema(), "run: python -m archiver.models"

@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.models import SNAPSHOT_SCHEMA_PATH
 from tests.support import REPO, demo_config, demo_server, manifest, run_archiver, tool, warc_files
 
 SITE = REPO / "archiver" / "demo_site" / "site"
@@ -288,6 +290,9 @@ def test_sections_show_what_was_listed_when(runs: dict[str, Any]) -> None:
     assert latest["urls"][1:] == front["urls"]
     assert latest["fetched_at"] > front["fetched_at"]
     files = list((archive / "sections" / "demo").rglob("*.json"))
+    schema = json.loads(SNAPSHOT_SCHEMA_PATH.read_text(encoding="utf-8"))
+    for path in files:
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
     runs_ = (runs["first"], runs["second"], runs["third"])
     assert len(files) == sum(r["snapshots"] for r in runs_)
 
