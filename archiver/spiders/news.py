@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider, signals
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archiver import __version__
-from archiver.archive import ArchiveClosedError, SiteArchive, build_warcinfo
+from archiver.archive import ArchiveClosedError
 from archiver.items import FetchedPage
 from archiver.links import absolute_links, in_scope, is_article_url, section_for, unique
-from archiver.locking import SiteLock, acquire_site_lock
+from archiver.locking import acquire_site_lock
 from archiver.siteconfig import Section, SiteConfig, load_site_config
 from archiver.sources import (
     SourceEntry,
@@ -30,6 +30,7 @@ from archiver.sources import (
     parse_source,
     sitemaps_in_robots,
 )
+from archiver.spiders.base import ArchivingSpider
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +47,6 @@ DEFAULT_NEXT_PAGE = (
 SOURCES_WAIT_SECONDS = 300.0
 #: Sitemap indexes listing indexes are followed this deep.
 MAX_SITEMAP_DEPTH = 3
-
-HEADER_NOTE = (
-    "Records are rebuilt from Scrapy Request/Response objects taken before decompression and "
-    "redirect handling: header names as normalised by Scrapy (order kept), reason phrase from "
-    "the status code, Transfer-Encoding removed (body de-chunked) and Content-Length set to the "
-    "stored body; request headers as handed to the download handler, plus Host."
-)
 
 
 def user_agent_for(config: SiteConfig) -> str:
@@ -72,7 +66,7 @@ def resolve_config_path(config: str | None, site: str | None) -> Path:
     raise ValueError("pass -a config=configs/<site>.yaml (or -a site=<site>)")
 
 
-class NewsSpider(Spider):
+class NewsSpider(ArchivingSpider):
     """Crawl the sections, feeds and sitemaps named in one site config."""
 
     name = "news"
@@ -82,9 +76,7 @@ class NewsSpider(Spider):
         self.config_path = resolve_config_path(config, site)
         self.config: SiteConfig = load_site_config(self.config_path)
         self.allowed_domains = list(self.config.allowed_domains)
-        self.archive: SiteArchive | None = None
         self.planned: set[str] = set()  # article URLs already decided on in this run
-        self.lock: SiteLock | None = None
         self.sources_requested: set[str] = set()  # feeds, sitemaps, robots.txt asked for
         self.sources_pending = 0  # ... and not read yet
         self.sources_done: asyncio.Event | None = None
@@ -99,8 +91,7 @@ class NewsSpider(Spider):
         # One crawl per site at a time (`archiver crawl` already holds it; the lock re-enters).
         archive_dir = Path(crawler.settings.get("ARCHIVER_ARCHIVE_DIR"))
         spider.lock = acquire_site_lock(archive_dir, spider.config.site)
-        crawler.signals.connect(spider.open_archive, signal=signals.spider_opened)
-        crawler.signals.connect(spider.close_archive, signal=signals.spider_closed)
+        spider.connect_archive(crawler)
         return spider
 
     def apply_config_settings(self) -> None:
@@ -116,51 +107,16 @@ class NewsSpider(Spider):
         if crawl.max_pages:
             settings.set("CLOSESPIDER_PAGECOUNT", crawl.max_pages, priority="spider")
 
-    def open_archive(self, spider: Spider) -> None:
-        """Open this site's WARC writer and catalog."""
-        settings = self.crawler.settings
-        robots = "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore"
-        warcinfo = build_warcinfo(
-            user_agent=settings.get("USER_AGENT"),
-            robots=robots,
-            config_name=self.config.site,
-            config_hash=self.config.config_hash,
-            operator=settings.get("ARCHIVER_OPERATOR") or None,
-            extra={"description": f"Crawl of {self.config.name}", "http-headers": HEADER_NOTE},
-        )
-        self.archive = SiteArchive(
-            Path(settings.get("ARCHIVER_ARCHIVE_DIR")),
-            self.config.site,
-            warcinfo=warcinfo,
-            max_warc_size=settings.getint("ARCHIVER_WARC_MAX_SIZE"),
-        )
-        from twisted.internet import reactor
+    @property
+    def site_key(self) -> str:
+        return self.config.site
 
-        # A forced shutdown (second Ctrl-C) skips spider_closed; this trigger still runs.
-        # (Twisted's interface stub takes `self` as the first argument, hence the Any.)
-        core: Any = reactor
-        core.addSystemEventTrigger("before", "shutdown", self._close_archive_quietly)
-
-    def close_archive(self, spider: Spider, reason: str) -> None:
-        """Close the WARC files (renaming them from .open) and the catalog."""
-        if self.archive is not None:
-            files = self.archive.close()
-            self.crawler.stats.set_value("archiver/warc/files", len(files))
-            self.crawler.stats.set_value(
-                "archiver/warc/bytes", sum(f.stat().st_size for f in files if f.exists())
-            )
-        self.release_lock()
-
-    def release_lock(self) -> None:
-        """Drop this spider's hold on the site lock (once)."""
-        lock, self.lock = self.lock, None
-        if lock is not None:
-            lock.release()
-
-    def _close_archive_quietly(self) -> None:
-        if self.archive is not None:
-            self.archive.close()
-        self.release_lock()
+    def warcinfo_fields(self) -> dict[str, str]:
+        return {
+            "archiver-config-name": self.config.site,
+            "archiver-config-sha256": self.config.config_hash,
+            "description": f"Crawl of {self.config.name}",
+        }
 
     async def start(self) -> AsyncIterator[Any]:
         """Feeds and sitemaps first; their articles and the sections once all are read.
