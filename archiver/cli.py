@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -15,6 +15,7 @@ from archiver import __version__
 from archiver.archive import ArchiveLayout
 from archiver.catalog import Catalog
 from archiver.locking import SiteLocked, acquire_site_lock
+from archiver.oneoff import DEFAULT_COLLECTION
 from archiver.siteconfig import ConfigError, SiteConfig, load_site_config
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -161,6 +162,88 @@ def schedule(
             )
         sites[config.site] = ScheduledSite(path, config.site, config.crawl.schedule)
     Scheduler(list(sites.values()), archive_dir, overrides, run_now=run_now).run()
+
+
+@cli.command("archive")
+@click.argument("urls", nargs=-1)
+@click.option(
+    "-i",
+    "--input",
+    "url_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Also archive the URLs in FILE, one per line ('-': standard input).",
+)
+@archive_option
+@click.option(
+    "--site",
+    default=DEFAULT_COLLECTION,
+    show_default=True,
+    help="Collection to archive into (a config's site key files it with that site's crawls).",
+)
+@click.option("--no-requisites", is_flag=True, help="Only the pages, not what they need to show.")
+@click.option("--ignore-robots", is_flag=True, help="Fetch pages robots.txt disallows.")
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait per request."
+)
+@overrides_option("Override a Scrapy/ARCHIVER_* setting (repeatable).")
+@json_option
+@click.option("-v", "--verbose", is_flag=True, help="Log every request (DEBUG).")
+def archive(
+    urls: tuple[str, ...],
+    url_file: TextIO | None,
+    archive_dir: Path,
+    site: str,
+    no_requisites: bool,
+    ignore_robots: bool,
+    timeout: float,
+    overrides: tuple[str, ...],
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """Archive URLs now, each with what it needs to replay: stylesheets, fonts, images, scripts.
+
+    \b
+    Example:
+        archiver archive https://news.example.com/2026/11/27/story
+        archiver archive -i urls.txt --site investigations --json
+
+    Prints a line per URL on stdout, tab-separated: status, article id, JSON path, replay
+    address, URL. Exit 0 when every URL was archived, 1 when one failed (its response, if
+    any, is archived all the same), 2 for a bad URL or option (before anything is fetched).
+    """
+    from archiver.oneoff import BadUrl, check_collection, check_url, read_url_list
+
+    given = [*urls, *(read_url_list(url_file) if url_file else [])]
+    if not given:
+        raise click.UsageError("give at least one URL (or -i FILE)")
+    try:
+        checked = list(dict.fromkeys(check_url(u) for u in given))
+        check_collection(site)
+    except BadUrl as exc:
+        raise ConfigProblem(str(exc)) from exc
+    settings = _parse_overrides(overrides)
+    settings["ARCHIVER_ARCHIVE_DIR"] = str(archive_dir)
+    settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
+    settings["ROBOTSTXT_OBEY"] = not ignore_robots
+    settings["DOWNLOAD_TIMEOUT"] = timeout
+    from archiver.runner import run_archive
+
+    outcomes, _ = run_archive(checked, site, settings, requisites=not no_requisites)
+    if as_json:
+        click.echo(json.dumps([o.to_dict() for o in outcomes], indent=2, ensure_ascii=False))
+    else:
+        for outcome in outcomes:
+            click.echo(outcome.line(str(archive_dir)))
+    for outcome in outcomes:
+        what = "archived" if outcome.ok else f"FAILED ({outcome.error})"
+        kind = {True: "article", False: "not an article", None: "no document"}[outcome.is_article]
+        requisites = f"{outcome.requisites_fetched} requisites"
+        if outcome.requisites_failed:
+            requisites += f", {outcome.requisites_failed} failed"
+        click.echo(f"{what}: {outcome.url} ({kind}; {requisites})", err=True)
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        raise Failed(f"{len(failed)} of {len(outcomes)} URL(s) could not be archived")
 
 
 @cli.command("list")

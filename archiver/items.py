@@ -18,3 +18,6 @@ class FetchedPage:
     encoding: str | None  # character encoding from the HTTP headers / page, if known
     section: str | None
     record: RecordLocation
+    # Keep a document (is_article false, no text) even when the page cannot be extracted,
+    # e.g. a PDF archived by hand: the archive then says what it holds.
+    keep_unextractable: bool = False

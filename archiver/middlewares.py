@@ -54,7 +54,9 @@ def request_kind(request: Request) -> str:
 
 def state_url(request: Request) -> str | None:
     """The article URL whose incremental state this fetch updates (the one first requested)."""
-    if request.meta.get("archiver_kind") != "article" or request.meta.get("archiver_gone"):
+    if request.meta.get("archiver_kind") not in ("article", "page") or request.meta.get(
+        "archiver_gone"
+    ):
         return None
     redirects = request.meta.get("redirect_urls") or [request.url]
     return str(redirects[0])

@@ -10,7 +10,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
-from archiver.extract import ExtractHints
+from archiver.extract import ExtractedArticle, ExtractHints
 from archiver.extract_pool import ExtractionOutcome, ExtractionPool, extract_outcome
 from archiver.items import FetchedPage
 
@@ -46,13 +46,16 @@ class ExtractAndStorePipeline:
         stats = self.crawler.stats
         assert stats is not None and archive is not None
         outcome = await self._extract(item, hints_for(spider_))
-        if outcome.article is None:
+        article = outcome.article
+        if article is None and item.keep_unextractable:
+            article = ExtractedArticle(is_article=False, title=None, description=None)
+        elif article is None:
             stats.inc_value(f"archiver/extract/failed/{outcome.failure}")
             logger.warning("Extraction failed for %s: %s", item.url, outcome.message)
             archive.mark_processed(item.requested_url)
             return {"url": item.url, "extraction_failed": outcome.failure}
         stored = archive.store_article(
-            outcome.article,
+            article,
             response=item.record,
             url=item.url,
             http_status=item.status,
@@ -63,7 +66,7 @@ class ExtractAndStorePipeline:
             stats.inc_value("archiver/articles/unchanged")
         elif stored.version > 1:
             stats.inc_value("archiver/articles/changed")
-        elif outcome.article.is_article:
+        elif article.is_article:
             stats.inc_value("archiver/articles/written")
         else:
             stats.inc_value("archiver/articles/not_article")

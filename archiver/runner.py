@@ -12,8 +12,10 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from archiver.archive import ArchiveLayout
+from archiver.oneoff import PageOutcome
 from archiver.siteconfig import SiteConfig
 from archiver.spiders.news import NewsSpider
+from archiver.spiders.urls import UrlArchiveSpider
 from archiver.summary import CrawlSummary
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,20 @@ def project_settings(overrides: Mapping[str, Any]) -> Settings:
     settings.setmodule("archiver.settings", priority="project")
     settings.setdict(dict(overrides), priority="cmdline")
     return settings
+
+
+def crawler_process(overrides: Mapping[str, Any]) -> CrawlerProcess:
+    """A CrawlerProcess with the project settings; Scrapy's own chatter only with -v."""
+    settings = project_settings(overrides)
+    quiet_scrapy = settings.get("LOG_LEVEL") != "DEBUG"
+    if quiet_scrapy:
+        settings.set("STATS_DUMP", False, priority="cmdline")
+        settings.set("LOG_VERSIONS", [], priority="cmdline")
+    process = CrawlerProcess(settings)
+    if quiet_scrapy:
+        # Scrapy's start-up listings drown the progress lines; -v brings them back.
+        logging.getLogger("scrapy").setLevel(logging.WARNING)
+    return process
 
 
 def prepare_job_dir(job_dir: Path, resume: bool) -> bool:
@@ -53,15 +69,8 @@ def run_crawls(
     runs; a run that finishes removes it, an interrupted one leaves it for `resume`. An explicit
     JOBDIR setting is left to Scrapy.
     """
-    settings = project_settings(overrides)
-    quiet_scrapy = settings.get("LOG_LEVEL") != "DEBUG"
-    if quiet_scrapy:
-        settings.set("STATS_DUMP", False, priority="cmdline")
-        settings.set("LOG_VERSIONS", [], priority="cmdline")
-    process = CrawlerProcess(settings)
-    if quiet_scrapy:
-        # Scrapy's start-up listings drown the progress lines; -v brings them back.
-        logging.getLogger("scrapy").setLevel(logging.WARNING)
+    process = crawler_process(overrides)
+    settings = process.settings
     layout = ArchiveLayout(Path(settings.get("ARCHIVER_ARCHIVE_DIR")))
     managed = not settings.get("JOBDIR")
     crawlers: list[tuple[SiteConfig, Crawler]] = []
@@ -82,3 +91,17 @@ def run_crawls(
             shutil.rmtree(layout.job_dir(config.site), ignore_errors=True)
         summaries.append(summary)
     return summaries
+
+
+def run_archive(
+    urls: Sequence[str], site: str, overrides: Mapping[str, Any], *, requisites: bool = True
+) -> tuple[list[PageOutcome], CrawlSummary]:
+    """Archive the URLs (with their requisites) into collection `site`; block until done."""
+    process = crawler_process(overrides)
+    crawler = process.create_crawler(UrlArchiveSpider)
+    process.crawl(crawler, urls=list(urls), site=site, requisites=requisites)
+    process.start()
+    spider = crawler.spider
+    assert isinstance(spider, UrlArchiveSpider)
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return [spider.outcomes[u] for u in urls], CrawlSummary.from_stats(site, stats)

@@ -178,11 +178,11 @@ def _check_contact(value: str) -> str:
     raise _fail(f"expected an http(s) URL or a mailto: address, got {_show(value)}")
 
 
-_SITE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+SITE_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
 def _check_site(value: str) -> str:
-    if _SITE_RE.fullmatch(value) is None:
+    if SITE_KEY_RE.fullmatch(value) is None:
         raise _fail(
             "expected a site key of lowercase letters, digits, '-' and '_', starting with a "
             f"letter or digit, at most 63 characters, got {_show(value)}"
@@ -309,7 +309,7 @@ HostName = Annotated[
 SiteKey = Annotated[
     str,
     AfterValidator(_check_site),
-    WithJsonSchema({"type": "string", "pattern": _SITE_RE.pattern}),
+    WithJsonSchema({"type": "string", "pattern": SITE_KEY_RE.pattern}),
 ]
 Contact = Annotated[
     str,

@@ -32,6 +32,8 @@ CORE_MODULES = [
     "archiver.changes",
     "archiver.locking",
     "archiver.schedule",
+    "archiver.requisites",
+    "archiver.oneoff",
 ]
 
 

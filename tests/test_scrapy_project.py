@@ -12,7 +12,7 @@ from tests.support import REPO, article_documents, demo_config, demo_server, man
 def test_scrapy_list_names_the_news_spider() -> None:
     result = subprocess.run([tool("scrapy"), "list"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["news"]
+    assert result.stdout.split() == ["archive", "news"]
 
 
 def test_scrapy_crawl_archives_and_exports_article_documents(tmp_path: Path) -> None:

@@ -1,0 +1,224 @@
+"""One-off archiving: given URLs, each with what it needs to replay (`archiver archive`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response, TextResponse
+from twisted.python.failure import Failure
+
+from archiver.items import FetchedPage
+from archiver.oneoff import DEFAULT_COLLECTION, PageOutcome, replay_address
+from archiver.requisites import Requisite, css_requisites, html_requisites
+from archiver.spiders.base import ArchivingSpider
+
+logger = logging.getLogger(__name__)
+
+#: Stylesheets importing stylesheets are followed this deep.
+MAX_CSS_DEPTH = 3
+#: At most this many requisites per page (a runaway page must not fetch the web).
+MAX_REQUISITES = 500
+
+
+def _url_list(urls: str | Iterable[str]) -> list[str]:
+    """`-a urls="A B"` from the scrapy command line, or a list from Python."""
+    return urls.split() if isinstance(urls, str) else list(urls)
+
+
+def is_stylesheet(response: Response) -> bool:
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    return "text/css" in content_type or response.url.lower().split("?")[0].endswith(".css")
+
+
+class UrlArchiveSpider(ArchivingSpider):
+    """Fetch each URL (its redirects followed), its requisites, and extract it like a crawl."""
+
+    name = "archive"
+
+    def __init__(
+        self,
+        urls: str | Iterable[str] = (),
+        site: str = DEFAULT_COLLECTION,
+        requisites: bool | str = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.urls = _url_list(urls)
+        self.site = site
+        self.with_requisites = requisites not in (False, "0", "false", "no")
+        self.outcomes: dict[str, PageOutcome] = {u: PageOutcome(u) for u in self.urls}
+        self.requested: dict[str, set[str]] = {u: set() for u in self.urls}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> UrlArchiveSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, UrlArchiveSpider)
+        # A page and its requisites, fetched like a browser would: at once.
+        settings = crawler.settings
+        settings.set("DOWNLOAD_DELAY", 0, priority="spider")
+        settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="spider")
+        spider.connect_archive(crawler)
+        crawler.signals.connect(spider.item_stored, signal=signals.item_scraped)
+        return spider
+
+    @property
+    def site_key(self) -> str:
+        return self.site
+
+    def warcinfo_fields(self) -> dict[str, str]:
+        return {"description": "One-off archiving of URLs with their page requisites"}
+
+    def robots_policy(self) -> str:
+        page = super().robots_policy()
+        return f"{page} (for the pages asked for; their requisites are fetched as part of them)"
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.urls:
+            yield Request(
+                url,
+                callback=self.parse_page,
+                errback=self.page_failed,
+                dont_filter=True,
+                meta={"archiver_kind": "page", "archiver_target": url},
+            )
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Record what came back, hand it to extraction, and ask for its requisites."""
+        outcome = self._note_response(response)
+        capture = response.meta.get("archiver_capture")
+        if capture is None:
+            outcome.error = "not recorded (WARC write failed)"
+            return
+        yield FetchedPage(
+            url=response.url,
+            requested_url=outcome.url,
+            status=response.status,
+            body=response.body,
+            encoding=response.encoding if isinstance(response, TextResponse) else None,
+            section=None,
+            record=capture.payload,
+            keep_unextractable=True,
+        )
+        if self.with_requisites and isinstance(response, HtmlResponse):
+            found = html_requisites(response.body, response.url, response.encoding)
+            yield from self.requisite_requests(outcome.url, found, depth=0)
+
+    def requisite_requests(
+        self, target: str, found: Iterable[Requisite], depth: int, frames: bool = True
+    ) -> Iterator[Request]:
+        """Requests for a page's requisites not asked for yet (on any host: they are the page's)."""
+        asked = self.requested[target]
+        for requisite in found:
+            if requisite.url in asked or (requisite.kind == "frame" and not frames):
+                continue
+            if len(asked) >= MAX_REQUISITES:
+                logger.warning("Over %d requisites for %s; the rest are left", len(asked), target)
+                return
+            asked.add(requisite.url)
+            yield Request(
+                requisite.url,
+                callback=self.parse_requisite,
+                errback=self.requisite_failed,
+                priority=10,
+                meta={
+                    "archiver_kind": "requisite",
+                    "archiver_target": target,
+                    "archiver_requisite": requisite.kind,
+                    "archiver_depth": depth,
+                    "dont_obey_robotstxt": True,
+                },
+            )
+
+    def parse_requisite(self, response: Response) -> Iterator[Request]:
+        """Count it; a frame brings its own requisites, a stylesheet its imports, fonts, images."""
+        target = response.meta["archiver_target"]
+        self.outcomes[target].requisites_fetched += 1
+        depth = response.meta.get("archiver_depth", 0)
+        if response.meta.get("archiver_requisite") == "frame" and isinstance(
+            response, HtmlResponse
+        ):
+            found = html_requisites(response.body, response.url, response.encoding)
+            yield from self.requisite_requests(target, found, depth + 1, frames=False)
+        elif is_stylesheet(response) and depth < MAX_CSS_DEPTH:
+            encoding = response.encoding if isinstance(response, TextResponse) else None
+            found = css_requisites(response.body, response.url, encoding)
+            yield from self.requisite_requests(target, found, depth + 1, frames=False)
+
+    def requisite_failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        if request is None:
+            return
+        self.outcomes[request.meta["archiver_target"]].requisites_failed += 1
+        response = getattr(failure.value, "response", None)
+        why = f"HTTP {response.status}" if response is not None else failure.type.__name__
+        logger.warning("Requisite %s of %s: %s", request.url, request.meta["archiver_target"], why)
+
+    def page_failed(self, failure: Failure) -> None:
+        """A page that answered 4xx/5xx (archived all the same) or never answered."""
+        request = getattr(failure, "request", None)
+        if request is None:
+            return
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            outcome = self._note_response(response)
+            outcome.error = f"HTTP {response.status}"
+        else:
+            outcome = self.outcomes[request.meta["archiver_target"]]
+            outcome.error = _failure_name(failure)
+        logger.warning("Could not archive %s: %s", outcome.url, outcome.error)
+
+    def _note_response(self, response: Response) -> PageOutcome:
+        outcome = self.outcomes[response.meta["archiver_target"]]
+        outcome.status = response.status
+        outcome.final_url = response.url
+        chain = response.meta.get("redirect_urls") or []
+        reasons = list(response.meta.get("redirect_reasons") or [])
+        outcome.redirects = [
+            {"url": url, "status": _status_of(reasons[i] if i < len(reasons) else None)}
+            for i, url in enumerate(chain)
+        ]
+        capture = response.meta.get("archiver_capture")
+        if capture is not None:
+            outcome.fetched_at = capture.record.date
+            outcome.warc_record_id = capture.record.record_id
+            outcome.replay_url = replay_address(self.site, capture.record.date, response.url)
+        return outcome
+
+    def item_stored(self, item: Any, response: Response, spider: Spider) -> None:
+        """Note the article document a page became."""
+        target = response.meta.get("archiver_target") if response is not None else None
+        if target not in self.outcomes or not isinstance(item, dict) or "id" not in item:
+            return
+        outcome = self.outcomes[target]
+        outcome.article_id = item["id"]
+        outcome.version = item.get("version")
+        outcome.is_article = item.get("is_article")
+        if self.archive is not None:
+            row = self.archive.catalog.article(item["id"], item.get("version"))
+            outcome.json_path = row.json_path if row else None
+
+
+def _status_of(reason: Any) -> int | None:
+    """Scrapy's redirect reason: a status code, or "meta refresh"."""
+    return reason if isinstance(reason, int) else None
+
+
+def _failure_name(failure: Failure) -> str:
+    """A short reason for a request that got no response."""
+    if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+        return "forbidden by robots.txt"
+    name = failure.type.__name__ if failure.type else "error"
+    for marker, reason in (
+        ("Timeout", "timeout"),
+        ("DNSLookup", "DNS lookup failed"),
+        ("ConnectionRefused", "connection refused"),
+    ):
+        if marker in name:
+            return reason
+    return name
