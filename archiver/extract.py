@@ -470,6 +470,10 @@ def _is_article(
         return False
     if page.articles or og_type in ("article", "news", "blog", "blogpost"):
         return chars >= _MIN_ARTICLE_CHARS and not (listing and not page.articles)
+    if og_type == "website":
+        # What sites say of their home, section and service pages; a few say it of articles
+        # too, so it is not final: a long, dated body with a headline still counts.
+        return bool(title) and published is not None and chars >= _MIN_UNSIGNALLED_CHARS
     if listing or (_looks_like_section(path) and published is None):
         return False
     if not title:

@@ -93,6 +93,7 @@ class OneOffSite:
     hits: list[tuple[str, str]] = field(default_factory=list)  # (host, path)
     title: str = "Sunday ferries for the island from December"
     paragraphs: list[str] = field(default_factory=lambda: list(PARAGRAPHS))
+    gone: set[str] = field(default_factory=set)  # paths that answer 404 for now
 
     def paths(self) -> set[str]:
         return {path for _, path in self.hits}
@@ -109,7 +110,9 @@ def _handler(site: OneOffSite) -> type[BaseHTTPRequestHandler]:
             host = self.headers.get("Host", "").split(":")[0]
             path = self.path.split("?")[0]
             site.hits.append((host, path))
-            if path == "/robots.txt":
+            if path in site.gone:
+                self._send(404, b"<h1>This story has been removed</h1>", "text/html")
+            elif path == "/robots.txt":
                 self._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
             elif path in ("/story", "/private/page"):
                 html = article_page(site.base, site.other_host, site.title, site.paragraphs)

@@ -249,3 +249,32 @@ def test_no_requisites_fetches_only_the_page(site: OneOffSite, tmp_path: Path) -
     result = archive(tmp_path, "--no-requisites", f"{site.base}/story")
     assert result.returncode == 0, result.stderr
     assert {p for _, p in site.hits[before:]} == {"/robots.txt", "/story"}
+
+
+def test_pages_sharing_requisites_count_them_all_and_fetch_them_once(
+    site: OneOffSite, tmp_path: Path
+) -> None:
+    before = len(site.hits)
+    urls = [f"{site.base}/story", f"{site.base}/private/page"]
+    result = archive(tmp_path, "--json", "--ignore-robots", *urls)
+    assert result.returncode == 0, result.stderr[-2000:]
+    story, twin = json.loads(result.stdout)
+    assert story["requisites_fetched"] == twin["requisites_fetched"] == len(REQUISITES)
+    asked = [path for _, path in site.hits[before:]]
+    assert asked.count("/css/site.css") == 1 and asked.count("/fonts/serif.woff2") == 1
+
+
+def test_a_story_gone_since_it_was_archived_is_a_takedown(site: OneOffSite, tmp_path: Path) -> None:
+    url = f"{site.base}/story"
+    first = archive(tmp_path, "--no-requisites", "--json", url)
+    site.gone.add("/story")
+    try:
+        again = archive(tmp_path, "--no-requisites", "--json", url)
+    finally:
+        site.gone.discard("/story")
+    assert first.returncode == 0 and again.returncode == 1
+    art_id = json.loads(first.stdout)[0]["article_id"]
+    assert json.loads(again.stdout)[0]["error"] == "HTTP 404"
+    history = run_archiver("history", art_id, "--archive", str(tmp_path / "archive"), "--json")
+    events = json.loads(history.stdout)["events"]
+    assert [(e["kind"], e["status"]) for e in events] == [("takedown", 404)]

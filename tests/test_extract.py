@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -358,3 +359,42 @@ def test_http_encoding_used_for_legacy_bytes() -> None:
     raw = html.encode("iso-8859-1")
     assert extract(raw, URL, encoding="iso-8859-1").title == "Überschwemmung in Köln"
     assert extract(raw, URL).title == "Überschwemmung in Köln"  # not UTF-8: cp1252 fallback
+
+
+DEMO_SITE = Path(__file__).resolve().parent.parent / "archiver" / "demo_site"
+
+
+def _demo_page(path: str) -> bytes:
+    name = f"{path}index.html" if path.endswith("/") else f"{path.split('?')[0]}.html"
+    html = (DEMO_SITE / "site" / name.lstrip("/")).read_bytes()
+    return html.replace(b"{{BASE_URL}}", b"http://127.0.0.1:8093")
+
+
+def test_demo_pages_that_are_not_articles_say_so() -> None:
+    """Home, section fronts and service pages (og:type website) are not articles; stories are."""
+    manifest = json.loads((DEMO_SITE / "manifest.json").read_text(encoding="utf-8"))
+    pages = [p for p in manifest["non_article_paths"] if p != "/private/"]
+    wrong = [p for p in pages if extract(_demo_page(p), f"http://127.0.0.1:8093{p}").is_article]
+    assert wrong == []
+    stories = [a["path"] for a in manifest["articles"]]
+    missed = [
+        p for p in stories if not extract(_demo_page(p), f"http://127.0.0.1:8093{p}").is_article
+    ]
+    assert missed == []
+
+
+def test_website_og_type_still_allows_a_long_dated_story() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} of the report: the contractor moved {n * 40} tonnes of granite to "
+        f"the north quay on day {n}, and the harbour master closed berth {n} while cranes worked "
+        f"through the night; boats for berth {n} were sent to the outer mooring.</p>"
+        for n in range(1, 12)
+    )
+    page = (
+        '<html><head><title>Harbour works</title><meta property="og:type" content="website">'
+        '<meta property="article:published_time" content="2026-11-20T08:00:00Z"></head>'
+        f"<body><article><h1>Harbour works begin</h1>{body}</article></body></html>"
+    )
+    assert extract(page, "https://news.example.com/2026/11/20/harbour-works").is_article
+    short = page.replace(body, "<p>Opening hours and how to reach us by ferry.</p>")
+    assert not extract(short, "https://news.example.com/about-us").is_article

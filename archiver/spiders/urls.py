@@ -52,7 +52,11 @@ class UrlArchiveSpider(ArchivingSpider):
         self.site = site
         self.with_requisites = requisites not in (False, "0", "false", "no")
         self.outcomes: dict[str, PageOutcome] = {u: PageOutcome(u) for u in self.urls}
-        self.requested: dict[str, set[str]] = {u: set() for u in self.urls}
+        # Requisites are fetched once per run however many pages share them; what each page
+        # needs is the closure of its own list through what stylesheets and frames bring.
+        self.needs: dict[str, list[str]] = {}  # page or requisite URL -> requisites it names
+        self.requested: set[str] = set()
+        self.fetched: dict[str, bool] = {}  # requisite URL -> whether it came back < 400
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> UrlArchiveSpider:
@@ -65,6 +69,7 @@ class UrlArchiveSpider(ArchivingSpider):
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="spider")
         spider.connect_archive(crawler)
         crawler.signals.connect(spider.item_stored, signal=signals.item_scraped)
+        crawler.signals.connect(spider.tally, signal=signals.spider_closed)
         return spider
 
     @property
@@ -110,17 +115,23 @@ class UrlArchiveSpider(ArchivingSpider):
             yield from self.requisite_requests(outcome.url, found, depth=0)
 
     def requisite_requests(
-        self, target: str, found: Iterable[Requisite], depth: int, frames: bool = True
+        self, needed_by: str, found: Iterable[Requisite], depth: int, frames: bool = True
     ) -> Iterator[Request]:
-        """Requests for a page's requisites not asked for yet (on any host: they are the page's)."""
-        asked = self.requested[target]
+        """Requests for the requisites a page (or stylesheet, or frame) names, each once a run.
+
+        They are fetched on any host and whatever robots.txt says: they belong to the page.
+        """
+        needs = self.needs.setdefault(needed_by, [])
         for requisite in found:
-            if requisite.url in asked or (requisite.kind == "frame" and not frames):
+            if requisite.kind == "frame" and not frames:
                 continue
-            if len(asked) >= MAX_REQUISITES:
-                logger.warning("Over %d requisites for %s; the rest are left", len(asked), target)
+            needs.append(requisite.url)
+            if requisite.url in self.requested:
+                continue
+            if len(self.requested) >= MAX_REQUISITES * len(self.urls):
+                logger.warning("Over %d requisites a page; the rest are left", MAX_REQUISITES)
                 return
-            asked.add(requisite.url)
+            self.requested.add(requisite.url)
             yield Request(
                 requisite.url,
                 callback=self.parse_requisite,
@@ -128,36 +139,49 @@ class UrlArchiveSpider(ArchivingSpider):
                 priority=10,
                 meta={
                     "archiver_kind": "requisite",
-                    "archiver_target": target,
                     "archiver_requisite": requisite.kind,
+                    "archiver_requisite_url": requisite.url,  # kept through redirects
                     "archiver_depth": depth,
                     "dont_obey_robotstxt": True,
                 },
             )
 
     def parse_requisite(self, response: Response) -> Iterator[Request]:
-        """Count it; a frame brings its own requisites, a stylesheet its imports, fonts, images."""
-        target = response.meta["archiver_target"]
-        self.outcomes[target].requisites_fetched += 1
+        """Note it; a frame brings its own requisites, a stylesheet its imports, fonts, images."""
+        url = response.meta["archiver_requisite_url"]
+        self.fetched[url] = True
         depth = response.meta.get("archiver_depth", 0)
         if response.meta.get("archiver_requisite") == "frame" and isinstance(
             response, HtmlResponse
         ):
             found = html_requisites(response.body, response.url, response.encoding)
-            yield from self.requisite_requests(target, found, depth + 1, frames=False)
+            yield from self.requisite_requests(url, found, depth + 1, frames=False)
         elif is_stylesheet(response) and depth < MAX_CSS_DEPTH:
             encoding = response.encoding if isinstance(response, TextResponse) else None
             found = css_requisites(response.body, response.url, encoding)
-            yield from self.requisite_requests(target, found, depth + 1, frames=False)
+            yield from self.requisite_requests(url, found, depth + 1, frames=False)
 
     def requisite_failed(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         if request is None:
             return
-        self.outcomes[request.meta["archiver_target"]].requisites_failed += 1
+        self.fetched[request.meta["archiver_requisite_url"]] = False
         response = getattr(failure.value, "response", None)
-        why = f"HTTP {response.status}" if response is not None else failure.type.__name__
-        logger.warning("Requisite %s of %s: %s", request.url, request.meta["archiver_target"], why)
+        why = f"HTTP {response.status}" if response is not None else _failure_name(failure)
+        logger.warning("Requisite %s: %s", request.url, why)
+
+    def tally(self, spider: Spider, reason: str) -> None:
+        """Count, for each page, the requisites it needs that came back and that did not."""
+        for url, outcome in self.outcomes.items():
+            needed: set[str] = set()
+            todo = list(self.needs.get(url, []))
+            while todo:
+                current = todo.pop()
+                if current not in needed:
+                    needed.add(current)
+                    todo.extend(self.needs.get(current, []))
+            outcome.requisites_fetched = sum(self.fetched.get(u) is True for u in needed)
+            outcome.requisites_failed = sum(self.fetched.get(u) is False for u in needed)
 
     def page_failed(self, failure: Failure) -> None:
         """A page that answered 4xx/5xx (archived all the same) or never answered."""
