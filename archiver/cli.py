@@ -188,6 +188,7 @@ def schedule(
 @overrides_option("Override a Scrapy/ARCHIVER_* setting (repeatable).")
 @json_option
 @click.option("-v", "--verbose", is_flag=True, help="Log every request (DEBUG).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and the verdicts.")
 def archive(
     urls: tuple[str, ...],
     url_file: TextIO | None,
@@ -199,6 +200,7 @@ def archive(
     overrides: tuple[str, ...],
     as_json: bool,
     verbose: bool,
+    quiet: bool,
 ) -> None:
     """Archive URLs now, each with what it needs to replay: stylesheets, fonts, images, scripts.
 
@@ -223,7 +225,7 @@ def archive(
         raise ConfigProblem(str(exc)) from exc
     settings = _parse_overrides(overrides)
     settings["ARCHIVER_ARCHIVE_DIR"] = str(archive_dir)
-    settings["LOG_LEVEL"] = "DEBUG" if verbose else "WARNING"
+    settings["LOG_LEVEL"] = "DEBUG" if verbose else ("WARNING" if quiet else "INFO")
     settings["ROBOTSTXT_OBEY"] = not ignore_robots
     settings["DOWNLOAD_TIMEOUT"] = timeout
     from archiver.runner import run_archive

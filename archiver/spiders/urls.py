@@ -96,6 +96,8 @@ class UrlArchiveSpider(ArchivingSpider):
     def parse_page(self, response: Response) -> Iterator[Any]:
         """Record what came back, hand it to extraction, and ask for its requisites."""
         outcome = self._note_response(response)
+        hops = f" after {len(outcome.redirects)} redirect(s)" if outcome.redirects else ""
+        logger.info("Fetched %s: %s%s", outcome.url, response.status, hops)
         capture = response.meta.get("archiver_capture")
         if capture is None:
             outcome.error = "not recorded (WARC write failed)"
