@@ -1,0 +1,187 @@
+"""Check that archiver's WARC files and CDXJ index replay in pywb, the reference replay tool.
+
+Usage: ``python scripts/check_pywb.py [--archive DIR] [--keep DIR]``
+
+pywb cannot be a dependency of archiver (pywb 2.10 pins redis==2.10.6, which scrapy-redis cannot
+live with), so it is installed into its own virtual environment, ``.venv-pywb`` beside the repo.
+Without --archive, the demo site is crawled twice into a fresh archive (the second crawl writes
+revisit records). Each collection of the archive is then replayed by pywb's `wayback` twice: once
+from an index pywb builds itself (`wb-manager add`), once from archiver's own CDXJ files
+(indexes/<site>/*.cdxj). For every article, and every revisit, the replay must answer 200 with
+the archived page (its title in the body). Prints one line per check and a verdict; exit 1 on
+any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYWB_VENV = REPO / ".venv-pywb"
+
+
+def pywb_bin(name: str) -> Path:
+    """A pywb command from its own venv, installed on first use."""
+    if not (PYWB_VENV / "bin" / "wayback").exists():
+        print("installing pywb into .venv-pywb ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(PYWB_VENV)], check=True)
+        pip = [str(PYWB_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, "pywb"], check=True)
+    return PYWB_VENV / "bin" / name
+
+
+def crawl_demo_twice(archive: Path) -> None:
+    """The demo site, crawled twice into `archive` (the second run writes revisits)."""
+    sys.path.insert(0, str(REPO))
+    from archiver.demo_site import running
+
+    with running() as base, tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "demo.yaml"
+        text = (REPO / "configs" / "demo.yaml").read_text(encoding="utf-8")
+        config.write_text(text.replace("http://127.0.0.1:8093", base), encoding="utf-8")
+        for _ in range(2):
+            command = [sys.executable, "-m", "archiver", "crawl", str(config), "-q"]
+            subprocess.run([*command, "--archive", str(archive)], check=True, capture_output=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def wayback(root: Path) -> Iterator[str]:
+    """pywb's `wayback` serving the collections under root/collections."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(pywb_bin("wayback")), "--port", str(port), "--bind", "127.0.0.1"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(base + "/", timeout=2).read()
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"wayback died: {proc.stderr.read()!r}") from None  # type: ignore[union-attr]
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def collection(root: Path, name: str, warcs: list[Path], cdxj: list[Path] | None) -> None:
+    """A pywb collection with the WARC files, indexed by pywb itself or given our CDXJ."""
+    subprocess.run([str(pywb_bin("wb-manager")), "init", name], cwd=root, check=True)
+    coll = root / "collections" / name
+    if cdxj is None:
+        subprocess.run(
+            [str(pywb_bin("wb-manager")), "add", name, *map(str, warcs)], cwd=root, check=True
+        )
+        return
+    for warc in warcs:
+        shutil.copy(warc, coll / "archive" / warc.name)
+    lines = sorted(line for path in cdxj for line in path.read_text().splitlines() if line)
+    (coll / "indexes" / "index.cdxj").write_text("\n".join(lines) + "\n")
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8", "replace")
+
+
+def captures(archive: Path, site: str) -> list[tuple[str, str, str]]:
+    """(kind, 14-digit time, URL) of the article and revisit captures to replay."""
+    import sqlite3
+
+    con = sqlite3.connect(archive / "catalog.sqlite")
+    try:
+        articles = con.execute(
+            "SELECT DISTINCT c.date, c.url FROM articles a JOIN captures c"
+            " ON c.record_id = a.record_id WHERE a.site = ?",
+            (site,),
+        ).fetchall()
+        revisits = con.execute(
+            "SELECT date, url FROM captures WHERE site = ? AND record_type = 'revisit'"
+            " AND status = 200",
+            (site,),
+        ).fetchall()
+    finally:
+        con.close()
+    stamp = lambda d: "".join(c for c in d if c.isdigit())[:14]  # noqa: E731
+    return [("article", stamp(d), u) for d, u in articles] + [
+        ("revisit", stamp(d), u) for d, u in revisits
+    ]
+
+
+def check(archive: Path, work: Path) -> int:
+    """Replay every article and revisit of every collection in pywb; the number of failures."""
+    failures = 0
+    for site_dir in sorted(p for p in (archive / "warc").iterdir() if p.is_dir()):
+        site = site_dir.name
+        warcs = sorted(site_dir.glob("*.warc.gz"))
+        ours = sorted((archive / "indexes" / site).glob("*.cdxj"))
+        titles = {
+            json.loads(p.read_text())["url"]: json.loads(p.read_text())["title"]
+            for p in (archive / "articles" / site).rglob("*.json")
+        }
+        for label, cdxj in (("pywb's index", None), ("archiver's CDXJ", ours)):
+            if cdxj is not None and not cdxj:
+                print(f"FAIL {site}: no CDXJ files under indexes/{site}/")
+                failures += 1
+                continue
+            root = work / label.replace("'", "").replace(" ", "-") / site
+            root.mkdir(parents=True)
+            collection(root, site, warcs, cdxj)
+            with wayback(root) as base:
+                for kind, stamp, url in captures(archive, site):
+                    status, body = fetch(f"{base}/{site}/{stamp}id_/{url}")
+                    title = titles.get(url) or ""
+                    # The page itself, not the article JSON indexed under the same URL.
+                    page = "<html" in body[:2000].lower()
+                    ok = status == 200 and (kind != "article" or (page and title[:30] in body))
+                    failures += not ok
+                    verdict = "ok  " if ok else "FAIL"
+                    print(f"{verdict} {label}: {kind} {site}/{stamp}/{url} -> {status}")
+    return failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--archive", type=Path, help="an archive (default: crawl the demo)")
+    parser.add_argument("--keep", type=Path, help="keep the pywb collections here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = args.archive or Path(tmp) / "archive"
+        if args.archive is None:
+            crawl_demo_twice(archive)
+        work = args.keep or Path(tmp) / "pywb"
+        failures = check(archive, work)
+    print("pywb replays everything" if not failures else f"{failures} check(s) failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
