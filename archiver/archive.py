@@ -9,6 +9,7 @@ import logging
 import platform
 import socket
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -68,6 +69,11 @@ class ArchiveLayout:
         return self.root / "sections"
 
     @property
+    def indexes_dir(self) -> Path:
+        """CDXJ indexes: indexes/<site>/<WARC file name>.cdxj (see archiver.cdxj)."""
+        return self.root / "indexes"
+
+    @property
     def state_dir(self) -> Path:
         """Run state: site locks and the request queues of interrupted runs."""
         return self.root / "state"
@@ -113,6 +119,11 @@ def identity_url(url: str, canonical_url: str | None) -> str:
         if canon.scheme in ("http", "https") and canon.hostname and not points_home:
             return normalise_url(canonical_url)
     return normalise_url(url)
+
+
+def article_metadata_uri(art_id: str) -> str:
+    """WARC-Target-URI of the metadata record holding an article document."""
+    return f"urn:archiver:article:{art_id}"
 
 
 def article_id(url: str, canonical_url: str | None = None) -> str:
@@ -217,6 +228,24 @@ def snapshot_row(document: Mapping[str, Any], rel_path: Path | str) -> SnapshotR
     )
 
 
+def store_document(layout: ArchiveLayout, catalog: Catalog, article: Article) -> Path:
+    """Write a new article version (e.g. a re-extraction) and catalog it, with no WARC record.
+
+    The JSON goes atomically to its place by site, id, fetch date and version; an existing file
+    is never replaced (FileExistsError). The catalog row and search index follow, committed.
+    """
+    path = layout.article_path(article.site, article.id, article.fetched_at, article.version)
+    if path.exists():
+        raise FileExistsError(f"{path} exists already")
+    atomic_write_bytes(path, article.to_json_bytes())
+    document = article.to_json_dict()
+    rel = path.relative_to(layout.root).as_posix()
+    catalog.add_article(ArticleRow.from_document(document, rel))
+    catalog.index_for_search(document)
+    catalog.commit()
+    return path
+
+
 class ArchiveClosedError(RuntimeError):
     """A write reached a site archive after it was closed (e.g. during a forced shutdown)."""
 
@@ -246,8 +275,14 @@ class SiteArchive:
         self.layout = ArchiveLayout(root)
         self.site = site
         self.catalog = Catalog(self.layout.catalog_path)
+        # Each closed WARC file is indexed in the background; close() waits for it.
+        self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"cdxj-{site}")
         self.writer = WarcWriter(
-            self.layout.warc_dir(site), site, warcinfo=warcinfo, max_size=max_warc_size
+            self.layout.warc_dir(site),
+            site,
+            warcinfo=warcinfo,
+            max_size=max_warc_size,
+            on_close=self._warc_closed,
         )
         self.articles_written = 0
         self.articles_unchanged = 0
@@ -485,11 +520,19 @@ class SiteArchive:
         payload = article.to_json_bytes()
         path = self.layout.article_path(self.site, art_id, response.date, version)
         atomic_write_bytes(path, payload)
-        meta = self.writer.write_metadata(url, payload, refers_to=response.record_id)
+        # Not the page's URL: replay tools would take the JSON for the page (pywb does).
+        meta = self.writer.write_metadata(
+            article_metadata_uri(art_id),
+            payload,
+            refers_to=response.record_id,
+            refers_to_target=response.target_uri,
+            refers_to_date=response.date,
+        )
         document = article.to_json_dict()
         rel = path.relative_to(self.layout.root).as_posix()
         self.catalog.add_captures([capture_row(self.site, meta, refers_to=response.record_id)])
         self.catalog.add_article(ArticleRow.from_document(document, rel))
+        self.catalog.index_for_search(document)
         self._processed(requested_url or url, art_id, extracted.published)
         self.catalog.commit()
         self.articles_written += 1
@@ -507,8 +550,24 @@ class SiteArchive:
             return self.writer.closed_files
         self._closed = True
         files = self.writer.close()
+        self._indexer.shutdown(wait=True)
         self.catalog.close()
         return files
+
+    def _warc_closed(self, path: Path) -> None:
+        """WarcWriter's on_close: have the file's CDXJ index written."""
+        try:
+            self._indexer.submit(self._write_index, path)
+        except RuntimeError:  # the executor is shut down already
+            self._write_index(path)
+
+    def _write_index(self, path: Path) -> None:
+        from archiver.cdxj import write_index  # archiver.cdxj imports this module
+
+        try:
+            write_index(self.layout, self.site, path)
+        except Exception:
+            logger.exception("Cannot index %s (`archiver reindex` will)", path)
 
     def _check_open(self) -> None:
         if self._closed:

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import logging
+import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from archiver.search import (
+    RAW_CLOSE,
+    RAW_OPEN,
+    SNIPPET_TOKENS,
+    TEXT_WEIGHT,
+    TITLE_WEIGHT,
+    SearchHit,
+    match_expression,
+    snippet_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +100,17 @@ CREATE TABLE IF NOT EXISTS snapshots (
 );
 CREATE INDEX IF NOT EXISTS snapshots_site ON snapshots (site, source_url, fetched_at);
 """
+
+# Full-text search over the newest version of each article (pages that are not articles are
+# left out). One row per article id: its rowid is the id (see _search_rowid).
+_SEARCH_TABLE = "article_search"
+_SEARCH_SCHEMA = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS {_SEARCH_TABLE} USING fts5(
+    title, text, id UNINDEXED, version UNINDEXED, site UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+_HEX_ID_RE = re.compile(r"[0-9a-f]{16}")
 
 _CAPTURE_COLUMNS = (
     "record_id", "site", "record_type", "url", "date", "status", "mime",
@@ -220,6 +244,10 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        had_search = self._has_table(_SEARCH_TABLE)
+        self._db.executescript(_SEARCH_SCHEMA)
+        if not had_search:
+            self._fill_search_index()
 
     def close(self) -> None:
         """Commit and close the database."""
@@ -401,6 +429,96 @@ class Catalog:
             for t in ("captures", "articles", "url_state", "events", "snapshots")
         }
 
+    def index_for_search(self, document: Mapping[str, Any]) -> None:
+        """Make this article document (its newest version) the searchable one of its id.
+
+        A page that is not an article (`is_article` false) is taken out of the index.
+        """
+        rowid = _search_rowid(document["id"])
+        self._db.execute(f"DELETE FROM {_SEARCH_TABLE} WHERE rowid = ?", (rowid,))
+        if not document.get("is_article", True):
+            return
+        self._db.execute(
+            f"INSERT INTO {_SEARCH_TABLE} (rowid, title, text, id, version, site)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                rowid,
+                document.get("title") or "",
+                document.get("text") or "",
+                document["id"],
+                document["version"],
+                document["site"],
+            ),
+        )
+
+    def search(
+        self, query: str, site: str | None = None, limit: int = 20, offset: int = 0
+    ) -> list[SearchHit]:
+        """Articles matching a user query (see archiver.search), most relevant first."""
+        match = match_expression(query)
+        if match is None or limit <= 0:
+            return []
+        t = _SEARCH_TABLE
+        marks = f"'{RAW_OPEN}', '{RAW_CLOSE}', '…', {SNIPPET_TOKENS}"
+        sql = (
+            f"SELECT {t}.id, {t}.version, {t}.site, a.title, a.url, a.published,"
+            f" CASE WHEN {t}.text = '' THEN snippet({t}, 0, {marks})"
+            f" ELSE snippet({t}, 1, {marks}) END,"
+            f" bm25({t}, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score"
+            f" FROM {t} JOIN articles a ON a.id = {t}.id AND a.version = {t}.version"
+            f" WHERE {t} MATCH ?"
+        )
+        params: list[Any] = [match]
+        if site:
+            sql += f" AND {t}.site = ?"
+            params.append(site)
+        sql += f" ORDER BY score, {t}.id LIMIT ? OFFSET ?"
+        params += [int(limit), max(0, int(offset))]
+        return [
+            SearchHit(
+                id=r[0],
+                version=int(r[1]),
+                site=r[2],
+                title=r[3],
+                url=r[4],
+                published=r[5],
+                snippet=snippet_text(r[6] or ""),
+                rank=-float(r[7]),
+            )
+            for r in self._db.execute(sql, params)
+        ]
+
+    def search_count(self, query: str, site: str | None = None) -> int:
+        """How many articles match a user query (all of them, not one page of hits)."""
+        match = match_expression(query)
+        if match is None:
+            return 0
+        sql = f"SELECT COUNT(*) FROM {_SEARCH_TABLE} WHERE {_SEARCH_TABLE} MATCH ?"
+        params: list[Any] = [match]
+        if site:
+            sql += " AND site = ?"
+            params.append(site)
+        count: int = self._db.execute(sql, params).fetchone()[0]
+        return count
+
+    def _has_table(self, name: str) -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE name = ?"
+        return self._db.execute(sql, (name,)).fetchone() is not None
+
+    def _fill_search_index(self) -> None:
+        """Index the newest version of every article of a catalog made before search existed."""
+        rows = self.list_articles(only_articles=True)
+        if not rows:
+            return
+        logger.warning("Building the search index of %d articles (once)", len(rows))
+        for row in rows:
+            path = self.path.parent / row.json_path
+            try:
+                self.index_for_search(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError) as exc:
+                logger.warning("Cannot index %s for search: %s", path, exc)
+        self._db.commit()
+
     def _articles(self, tail: str, params: tuple[Any, ...]) -> list[ArticleRow]:
         sql = "SELECT " + ", ".join(_ARTICLE_COLUMNS) + " FROM articles " + tail
         rows = [ArticleRow(*r) for r in self._db.execute(sql, params)]
@@ -413,6 +531,15 @@ def _filters(**equal: str | None) -> tuple[str, tuple[str, ...]]:
     if not used:
         return "", ()
     return " WHERE " + " AND ".join(f"{k} = ?" for k in used), tuple(used.values())
+
+
+def _search_rowid(article_id: str) -> int:
+    """The search index rowid of an article: its 16 hex digits as a signed 64-bit integer
+    (one-to-one), or a hash of any other id."""
+    if _HEX_ID_RE.fullmatch(article_id):
+        return int(article_id, 16) - (1 << 63)
+    digest = hashlib.sha256(article_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _insert_sql(table: str, columns: tuple[str, ...]) -> str:

@@ -50,7 +50,8 @@ class Changes(BaseModel):
         pattern=_ISO_DATETIME_UTC, description="When the previous version was fetched."
     )
     fields: list[str] = Field(
-        description="Fields that changed, from: title, text, authors, published, modified."
+        description="Fields that changed: title, text, authors, published, modified; after "
+        "`archiver reextract`, any extracted field."
     )
     diff: str = Field(
         description="Unified diff of the changed fields (text by line), cut to about 60 lines."

@@ -18,6 +18,7 @@ from archiver.catalog import (
     iter_article_documents,
     iter_json_documents,
 )
+from archiver.cdxj import iter_index_files, write_index
 from archiver.urlstate import Fetch, is_home_redirect, observe_fetch, observe_processed
 from archiver.warc import iter_records
 from archiver.warc.records import location
@@ -48,7 +49,10 @@ def iter_warc_files(layout: ArchiveLayout) -> Iterator[tuple[str, Path]]:
 
 
 def rebuild_catalog(root: Path) -> ReindexResult:
-    """Replace the catalog by one rebuilt from warc/ and articles/ (built aside, then swapped)."""
+    """Replace the catalog by one rebuilt from warc/ and articles/ (built aside, then swapped).
+
+    Every CDXJ index file is rewritten too, and those of WARC files no longer there removed.
+    """
     layout = ArchiveLayout(root)
     target = layout.catalog_path
     tmp = target.with_name(target.name + ".rebuild")
@@ -57,6 +61,7 @@ def rebuild_catalog(root: Path) -> ReindexResult:
     files = captures = articles = snapshots = 0
     headers: dict[str, tuple[str | None, str | None, str | None]] = {}
     documents: list[dict[str, Any]] = []
+    indexes: set[Path] = set()
     with Catalog(tmp) as catalog:
         for site, path in iter_warc_files(layout):
             files += 1
@@ -75,6 +80,7 @@ def rebuild_catalog(root: Path) -> ReindexResult:
                     headers[loc.record_id] = (get("ETag"), get("Last-Modified"), get("Location"))
             catalog.add_captures(rows)
             captures += len(rows)
+            indexes.add(write_index(layout, site, path))
         for doc, rel in iter_article_documents(layout.articles_dir):
             try:
                 catalog.add_article(ArticleRow.from_document(doc, rel))
@@ -91,10 +97,14 @@ def rebuild_catalog(root: Path) -> ReindexResult:
                 continue
             snapshots += 1
         states = rebuild_url_state(catalog, documents, headers)
+        index_for_search(catalog, documents)
         catalog.commit()
     for suffix in ("-wal", "-shm"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     tmp.replace(target)
+    for _, stale in iter_index_files(layout):
+        if stale not in indexes:
+            stale.unlink()
     return ReindexResult(files, captures, articles, snapshots, states)
 
 
@@ -159,3 +169,15 @@ def _fetch_history(
             following = [r for r in by_url.get(target, []) if r.date >= row.date]
             history.extend(following[:1])
     return history
+
+
+def index_for_search(catalog: Catalog, documents: list[dict[str, Any]]) -> int:
+    """Put the newest version of each article into the search index; return how many."""
+    newest: dict[str, dict[str, Any]] = {}
+    for doc in documents:
+        known = newest.get(doc["id"])
+        if known is None or doc["version"] > known["version"]:
+            newest[doc["id"]] = doc
+    for doc in newest.values():
+        catalog.index_for_search(doc)
+    return len(newest)

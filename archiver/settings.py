@@ -15,6 +15,9 @@ ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
 ARCHIVER_OPERATOR = ""
 # Extraction worker processes (None: one per core; 0: extract inline, for debugging).
 ARCHIVER_EXTRACT_WORKERS = None
+# Crawls fetch each new or changed article's requisites (stylesheets, fonts, images, scripts,
+# frames), once per run however many articles share them, so the pages replay as they looked.
+ARCHIVER_REQUISITES = True
 # Seconds between progress lines on stderr (0 switches them off).
 ARCHIVER_PROGRESS_INTERVAL = 10.0
 

@@ -34,6 +34,11 @@ CORE_MODULES = [
     "archiver.schedule",
     "archiver.requisites",
     "archiver.oneoff",
+    "archiver.cdxj",
+    "archiver.wacz",
+    "archiver.search",
+    "archiver.reextract",
+    "archiver.replay",
 ]
 
 

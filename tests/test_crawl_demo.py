@@ -145,6 +145,14 @@ def test_records_are_linked_and_complete(crawl: dict[str, Any]) -> None:
     for head, body in metadata:
         assert head.get_header("Content-Type") == "application/json"
         assert by_id[head.get_header("WARC-Refers-To")][0] == "response"
+        # Never under the page's own URL (replay would take the JSON for the page).
+        original = by_id[head.get_header("WARC-Refers-To")][1]
+        doc_id = json.loads(body)["id"]
+        assert head.get_header("WARC-Target-URI") == f"urn:archiver:article:{doc_id}"
+        assert head.get_header("WARC-Refers-To-Target-URI") == original.get_header(
+            "WARC-Target-URI"
+        )
+        assert head.get_header("WARC-Refers-To-Date") == original.get_header("WARC-Date")
         assert json.loads(body)["provenance"]["warc_record_id"] == head.get_header("WARC-Refers-To")
 
 

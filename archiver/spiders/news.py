@@ -20,6 +20,7 @@ from archiver.archive import ArchiveClosedError
 from archiver.items import FetchedPage
 from archiver.links import absolute_links, in_scope, is_article_url, section_for, unique
 from archiver.locking import acquire_site_lock
+from archiver.requisites import html_requisites
 from archiver.siteconfig import Section, SiteConfig, load_site_config
 from archiver.sources import (
     SourceEntry,
@@ -31,6 +32,7 @@ from archiver.sources import (
     sitemaps_in_robots,
 )
 from archiver.spiders.base import ArchivingSpider
+from archiver.spiders.requisites import RequisiteFetching
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +68,7 @@ def resolve_config_path(config: str | None, site: str | None) -> Path:
     raise ValueError("pass -a config=configs/<site>.yaml (or -a site=<site>)")
 
 
-class NewsSpider(ArchivingSpider):
+class NewsSpider(RequisiteFetching, ArchivingSpider):
     """Crawl the sections, feeds and sitemaps named in one site config."""
 
     name = "news"
@@ -82,6 +84,7 @@ class NewsSpider(ArchivingSpider):
         self.sources_done: asyncio.Event | None = None
         self.listed: dict[str, SourceEntry] = {}  # articles feeds and sitemaps list, merged
         self.collecting = True  # until every feed and sitemap is read
+        self.init_requisites()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -371,8 +374,9 @@ class NewsSpider(ArchivingSpider):
                     return url
         return None
 
-    def parse_article(self, response: Response, section: str | None) -> Iterator[FetchedPage]:
-        """Hand an archived article page to the extraction pipeline (unless nothing changed)."""
+    def parse_article(self, response: Response, section: str | None) -> Iterator[Any]:
+        """Hand an archived article page to the extraction pipeline (unless nothing changed),
+        and ask for its requisites (ARCHIVER_REQUISITES) so that it replays as it looked."""
         stats = self.crawler.stats
         capture = response.meta.get("archiver_capture")
         if capture is None or self.archive is None:
@@ -397,6 +401,9 @@ class NewsSpider(ArchivingSpider):
             section=section,
             record=capture.payload,
         )
+        if self.crawler.settings.getbool("ARCHIVER_REQUISITES"):
+            found = html_requisites(response.body, response.url, response.encoding)
+            yield from self.requisite_requests(response.url, found, depth=0)
 
     def fetch_failed(self, failure: Failure) -> None:
         """Count and log a page that could not be used (the recorder archived any response)."""

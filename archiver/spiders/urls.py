@@ -8,21 +8,16 @@ from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archiver.items import FetchedPage
 from archiver.oneoff import DEFAULT_COLLECTION, PageOutcome, replay_address
-from archiver.requisites import Requisite, css_requisites, html_requisites
+from archiver.requisites import html_requisites
 from archiver.spiders.base import ArchivingSpider
+from archiver.spiders.requisites import RequisiteFetching, failure_reason
 
 logger = logging.getLogger(__name__)
-
-#: Stylesheets importing stylesheets are followed this deep.
-MAX_CSS_DEPTH = 3
-#: At most this many requisites per page (a runaway page must not fetch the web).
-MAX_REQUISITES = 500
 
 
 def _url_list(urls: str | Iterable[str]) -> list[str]:
@@ -30,12 +25,7 @@ def _url_list(urls: str | Iterable[str]) -> list[str]:
     return urls.split() if isinstance(urls, str) else list(urls)
 
 
-def is_stylesheet(response: Response) -> bool:
-    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-    return "text/css" in content_type or response.url.lower().split("?")[0].endswith(".css")
-
-
-class UrlArchiveSpider(ArchivingSpider):
+class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
     """Fetch each URL (its redirects followed), its requisites, and extract it like a crawl."""
 
     name = "archive"
@@ -52,11 +42,7 @@ class UrlArchiveSpider(ArchivingSpider):
         self.site = site
         self.with_requisites = requisites not in (False, "0", "false", "no")
         self.outcomes: dict[str, PageOutcome] = {u: PageOutcome(u) for u in self.urls}
-        # Requisites are fetched once per run however many pages share them; what each page
-        # needs is the closure of its own list through what stylesheets and frames bring.
-        self.needs: dict[str, list[str]] = {}  # page or requisite URL -> requisites it names
-        self.requested: set[str] = set()
-        self.fetched: dict[str, bool] = {}  # requisite URL -> whether it came back < 400
+        self.init_requisites()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> UrlArchiveSpider:
@@ -116,72 +102,10 @@ class UrlArchiveSpider(ArchivingSpider):
             found = html_requisites(response.body, response.url, response.encoding)
             yield from self.requisite_requests(outcome.url, found, depth=0)
 
-    def requisite_requests(
-        self, needed_by: str, found: Iterable[Requisite], depth: int, frames: bool = True
-    ) -> Iterator[Request]:
-        """Requests for the requisites a page (or stylesheet, or frame) names, each once a run.
-
-        They are fetched on any host and whatever robots.txt says: they belong to the page.
-        """
-        needs = self.needs.setdefault(needed_by, [])
-        for requisite in found:
-            if requisite.kind == "frame" and not frames:
-                continue
-            needs.append(requisite.url)
-            if requisite.url in self.requested:
-                continue
-            if len(self.requested) >= MAX_REQUISITES * len(self.urls):
-                logger.warning("Over %d requisites a page; the rest are left", MAX_REQUISITES)
-                return
-            self.requested.add(requisite.url)
-            yield Request(
-                requisite.url,
-                callback=self.parse_requisite,
-                errback=self.requisite_failed,
-                priority=10,
-                meta={
-                    "archiver_kind": "requisite",
-                    "archiver_requisite": requisite.kind,
-                    "archiver_requisite_url": requisite.url,  # kept through redirects
-                    "archiver_depth": depth,
-                    "dont_obey_robotstxt": True,
-                },
-            )
-
-    def parse_requisite(self, response: Response) -> Iterator[Request]:
-        """Note it; a frame brings its own requisites, a stylesheet its imports, fonts, images."""
-        url = response.meta["archiver_requisite_url"]
-        self.fetched[url] = True
-        depth = response.meta.get("archiver_depth", 0)
-        if response.meta.get("archiver_requisite") == "frame" and isinstance(
-            response, HtmlResponse
-        ):
-            found = html_requisites(response.body, response.url, response.encoding)
-            yield from self.requisite_requests(url, found, depth + 1, frames=False)
-        elif is_stylesheet(response) and depth < MAX_CSS_DEPTH:
-            encoding = response.encoding if isinstance(response, TextResponse) else None
-            found = css_requisites(response.body, response.url, encoding)
-            yield from self.requisite_requests(url, found, depth + 1, frames=False)
-
-    def requisite_failed(self, failure: Failure) -> None:
-        request = getattr(failure, "request", None)
-        if request is None:
-            return
-        self.fetched[request.meta["archiver_requisite_url"]] = False
-        response = getattr(failure.value, "response", None)
-        why = f"HTTP {response.status}" if response is not None else _failure_name(failure)
-        logger.warning("Requisite %s: %s", request.url, why)
-
     def tally(self, spider: Spider, reason: str) -> None:
         """Count, for each page, the requisites it needs that came back and that did not."""
         for url, outcome in self.outcomes.items():
-            needed: set[str] = set()
-            todo = list(self.needs.get(url, []))
-            while todo:
-                current = todo.pop()
-                if current not in needed:
-                    needed.add(current)
-                    todo.extend(self.needs.get(current, []))
+            needed = self.requisites_of(url)
             outcome.requisites_fetched = sum(self.fetched.get(u) is True for u in needed)
             outcome.requisites_failed = sum(self.fetched.get(u) is False for u in needed)
 
@@ -196,7 +120,7 @@ class UrlArchiveSpider(ArchivingSpider):
             outcome.error = f"HTTP {response.status}"
         else:
             outcome = self.outcomes[request.meta["archiver_target"]]
-            outcome.error = _failure_name(failure)
+            outcome.error = failure_reason(failure)
         logger.warning("Could not archive %s: %s", outcome.url, outcome.error)
 
     def _note_response(self, response: Response) -> PageOutcome:
@@ -233,18 +157,3 @@ class UrlArchiveSpider(ArchivingSpider):
 def _status_of(reason: Any) -> int | None:
     """Scrapy's redirect reason: a status code, or "meta refresh"."""
     return reason if isinstance(reason, int) else None
-
-
-def _failure_name(failure: Failure) -> str:
-    """A short reason for a request that got no response."""
-    if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
-        return "forbidden by robots.txt"
-    name = failure.type.__name__ if failure.type else "error"
-    for marker, reason in (
-        ("Timeout", "timeout"),
-        ("DNSLookup", "DNS lookup failed"),
-        ("ConnectionRefused", "connection refused"),
-    ):
-        if marker in name:
-            return reason
-    return name

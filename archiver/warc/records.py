@@ -356,15 +356,21 @@ def metadata_record(
     date: str,
     refers_to: str,
     content_type: str = "application/json",
+    refers_to_target: str | None = None,
+    refers_to_date: str | None = None,
 ) -> ArcWarcRecord:
-    """A metadata record (e.g. the article JSON) linked to a response by WARC-Refers-To."""
-    headers = _warc_headers(
-        "metadata",
-        record_id,
-        date,
-        target_uri,
-        [("WARC-Refers-To", refers_to)],
-    )
+    """A metadata record (e.g. the article JSON) linked to a response by WARC-Refers-To.
+
+    `refers_to_target` and `refers_to_date` name the response's URI and date, so a record whose
+    own target URI is not the page's (ours are `urn:archiver:article:<id>`) still says which
+    capture it is about.
+    """
+    extra = [("WARC-Refers-To", refers_to)]
+    if refers_to_target:
+        extra.append(("WARC-Refers-To-Target-URI", refers_to_target))
+    if refers_to_date:
+        extra.append(("WARC-Refers-To-Date", refers_to_date))
+    headers = _warc_headers("metadata", record_id, date, target_uri, extra)
     return _BUILDER.create_warc_record(
         target_uri,
         "metadata",

@@ -175,6 +175,8 @@ class WarcWriter:
         refers_to: str,
         content_type: str = "application/json",
         date: datetime | None = None,
+        refers_to_target: str | None = None,
+        refers_to_date: str | None = None,
     ) -> RecordLocation:
         """Write a metadata record whose WARC-Refers-To is ``refers_to`` (a response's id)."""
         with self._lock:
@@ -186,6 +188,8 @@ class WarcWriter:
                 date=records.format_warc_date(date or self._utcnow()),
                 refers_to=refers_to,
                 content_type=content_type,
+                refers_to_target=refers_to_target,
+                refers_to_date=refers_to_date,
             )
             return self._write([record])[0]
 

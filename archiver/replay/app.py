@@ -1,0 +1,269 @@
+"""What the replay server answers: a request target in, a `Reply` out (no sockets here).
+
+Routes: ``/`` (articles, ``?site=``, ``?page=``, ``?q=`` search), ``/article/<id>``
+(``?version=N``), and the replay forms of `archiver.replay.urls`. Nothing is ever fetched from
+the live web; files are opened only through `Resources`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from archiver.archive import ArchiveLayout, normalise_url
+from archiver.catalog import Catalog
+from archiver.cdxj import CdxjIndex, parse_timestamp
+from archiver.replay import pages
+from archiver.replay.css import decode_css, rewrite_css
+from archiver.replay.resources import Capture, NotArchived, Resources, replay_headers
+from archiver.replay.rewrite import rewrite_html
+from archiver.replay.urls import (
+    PAGE,
+    RAW_MODIFIERS,
+    BadPath,
+    ReplayTarget,
+    ReplayUrls,
+    check_own_path,
+    pad_timestamp,
+    parse_replay_path,
+    replay_path,
+)
+from archiver.requisites import _decode_html as decode_html
+from archiver.siteconfig import SITE_KEY_RE
+
+__all__ = ["PAGES_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]
+
+logger = logging.getLogger(__name__)
+
+#: Confines a replayed page to the archive's origin: nothing from the live web is loaded even
+#: where rewriting missed a URL.
+REPLAY_CSP = (
+    "default-src 'self' data: blob:; script-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
+    "style-src 'self' 'unsafe-inline' data:; img-src 'self' data: blob:; font-src 'self' data:; "
+    "media-src 'self' data: blob:; connect-src 'self'; frame-src 'self'; form-action 'self'; "
+    "base-uri 'self'"
+)
+#: The archive's own pages run no script at all.
+PAGES_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'self'"
+)
+_COMMON_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")]
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_ARTICLE_RE = re.compile(r"^/article/([0-9a-f]{16})$")
+_NO_BODY = frozenset({204, 304})
+_MAX_QUERY = 200
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A complete answer: status, headers (Content-Length is added when sent), body."""
+
+    status: int
+    body: bytes
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _page(status: int, text: str) -> Reply:
+    """One of the archive's own pages (no script in them, none allowed)."""
+    headers = [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Security-Policy", PAGES_CSP),
+        ("Cache-Control", "no-store"),
+        *_COMMON_HEADERS,
+    ]
+    return Reply(status, text.encode("utf-8"), headers)
+
+
+def _redirect(location: str) -> Reply:
+    headers = [
+        ("Location", location),
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Content-Security-Policy", REPLAY_CSP),
+        ("Cache-Control", "no-store"),
+        *_COMMON_HEADERS,
+    ]
+    return Reply(302, f"See {location}\n".encode(), headers)
+
+
+def not_found(message: str = "There is nothing at this address.") -> Reply:
+    return _page(404, pages.error_page(404, "Not found", message))
+
+
+def failure() -> Reply:
+    """The answer to a request that failed inside (the details are logged, never sent)."""
+    return _page(500, pages.error_page(500, "Internal error", "Something went wrong; see the log."))
+
+
+def not_allowed() -> Reply:
+    reply = _page(405, pages.error_page(405, "Method not allowed", "Only GET and HEAD."))
+    return Reply(reply.status, reply.body, [*reply.headers, ("Allow", "GET, HEAD")])
+
+
+class ReplayApp:
+    """The archive's pages and the replay of its captures, for one archive directory."""
+
+    def __init__(self, root: Path, index: CdxjIndex) -> None:
+        self.layout = ArchiveLayout(root)
+        self.index = index
+        self.resources = Resources(root, index)
+
+    def answer(self, target: str) -> Reply:
+        """The reply to a GET of `target` (the raw request target, query included)."""
+        if not target.startswith("/") or target.startswith("//"):
+            return _page(400, pages.error_page(400, "Bad request", "Not a path."))
+        try:
+            path, _, query = target.partition("?")
+            if path == "/":
+                return self._front(parse_qs(query))
+            article = _ARTICLE_RE.match(path)
+            if article is not None:
+                return self._article(article.group(1), parse_qs(query))
+            replay = parse_replay_path(target)
+            if replay is None:
+                check_own_path(path)
+                return not_found()
+            return self._replay(replay)
+        except BadPath:
+            return _page(400, pages.error_page(400, "Bad request", "This path is not allowed."))
+
+    # -- the archive's own pages ------------------------------------------------------------
+
+    @contextmanager
+    def _catalog(self) -> Iterator[Catalog | None]:
+        """The catalog, opened for one request (sqlite connections stay in their thread)."""
+        if not self.layout.catalog_path.is_file():
+            yield None
+            return
+        catalog = Catalog(self.layout.catalog_path)
+        try:
+            yield catalog
+        finally:
+            catalog.close()
+
+    def _front(self, params: dict[str, list[str]]) -> Reply:
+        chosen_site = _param(params, "site")
+        site = chosen_site if SITE_KEY_RE.fullmatch(chosen_site) else None
+        query = "".join(c for c in _param(params, "q") if c.isprintable())[:_MAX_QUERY].strip()
+        page = max(1, min(_int(_param(params, "page"), 1), 1_000_000))
+        with self._catalog() as catalog:
+            if catalog is None:
+                return not_found("This archive has no catalog yet (run `archiver reindex`).")
+            rows = catalog.list_articles()
+            listing = pages.Listing(site, query, page, sorted({r.site for r in rows}))
+            offset = (page - 1) * pages.PAGE_SIZE
+            if query:
+                try:
+                    total = catalog.search_count(query, site=site)
+                    hits = catalog.search(query, site=site, limit=pages.PAGE_SIZE, offset=offset)
+                except sqlite3.Error as exc:
+                    logger.warning("Search for %r failed: %s", query, exc)
+                    total, hits = 0, []
+                return _page(200, pages.search_page(listing, hits, total))
+        chosen = [r for r in rows if site is None or r.site == site]
+        shown = chosen[offset : offset + pages.PAGE_SIZE]
+        return _page(200, pages.list_page(listing, shown, len(chosen)))
+
+    def _article(self, article_id: str, params: dict[str, list[str]]) -> Reply:
+        version = _int(_param(params, "version"), 0) or None
+        with self._catalog() as catalog:
+            row = catalog.article(article_id, version) if catalog is not None else None
+            if catalog is None or row is None:
+                return not_found(f"No article {article_id} (version {version or 'newest'}).")
+            document = self.resources.article_document(row.json_path)
+            if document is None:
+                return not_found(f"The document of article {article_id} cannot be read.")
+            versions = [
+                (v, self.resources.article_document(v.json_path) if v.version > 1 else None)
+                for v in catalog.versions(article_id)
+            ]
+            urls = sorted({*catalog.urls_of(article_id), *(v.url for v, _ in versions)})
+            fetches = sorted((f for u in urls for f in catalog.fetches(u)), key=lambda f: f.date)
+            events = catalog.events(article_id=article_id)
+        view = pages.ArticleView(row, document, versions, fetches, events)
+        return _page(200, pages.article_page(view))
+
+    # -- replay -------------------------------------------------------------------------------
+
+    def _replay(self, target: ReplayTarget) -> Reply:
+        collection, url = target.collection, target.url
+        if target.listing or target.timestamp is None:
+            entries = self.index.captures(url, site=collection)
+            if not entries:
+                return self._not_archived(target)
+            if target.listing:
+                return _page(200, pages.captures_page(collection, url, entries))
+            newest = entries[-1]
+            return _redirect(replay_path(collection, newest.timestamp, newest.url))
+        entry = self.index.closest(url, pad_timestamp(target.timestamp), site=collection)
+        if entry is None:
+            return self._not_archived(target)
+        if entry.timestamp != target.timestamp:
+            return _redirect(replay_path(collection, entry.timestamp, entry.url, target.modifier))
+        try:
+            capture = self.resources.capture(entry)
+        except NotArchived as exc:
+            logger.warning("Cannot replay %s: %s", url, exc)
+            return self._not_archived(target)
+        return self._serve(capture, target.modifier)
+
+    def _not_archived(self, target: ReplayTarget) -> Reply:
+        elsewhere = sorted({e.site for e in self.index.captures(target.url)} - {target.collection})
+        return _page(404, pages.not_archived_page(target.collection, target.url, elsewhere))
+
+    def _serve(self, capture: Capture, modifier: str) -> Reply:
+        urls = ReplayUrls(capture.collection, capture.timestamp)
+        body, mime = capture.body, capture.mime
+        content_type = capture.content_type or "application/octet-stream"
+        if modifier not in RAW_MODIFIERS and mime in _HTML_TYPES:
+            banner = self._banner(capture) if modifier == PAGE else None
+            text = decode_html(body, capture.charset)
+            body = rewrite_html(text, capture.url, urls, banner).encode("utf-8")
+            content_type = f"{mime}; charset=utf-8"
+        elif modifier not in RAW_MODIFIERS and mime == "text/css":
+            text = rewrite_css(decode_css(body, capture.charset), capture.url, urls)
+            body, content_type = text.encode("utf-8"), "text/css; charset=utf-8"
+        if capture.status in _NO_BODY or capture.status < 200:
+            body = b""
+        headers = [
+            ("Content-Type", content_type),
+            *replay_headers(capture, urls),
+            ("Memento-Datetime", _http_date(capture.timestamp)),
+            ("Content-Security-Policy", REPLAY_CSP),
+            ("Cache-Control", "no-cache"),
+            *_COMMON_HEADERS,
+        ]
+        return Reply(capture.status, body, headers)
+
+    def _banner(self, capture: Capture) -> str:
+        article_id = None
+        with self._catalog() as catalog:
+            state = catalog.url_state(normalise_url(capture.url)) if catalog else None
+            article_id = state.article_id if state is not None else None
+        return pages.banner(
+            capture.collection,
+            capture.url,
+            capture.date,
+            article_id=article_id,
+            original_date=capture.original_date,
+        )
+
+
+def _param(params: dict[str, list[str]], name: str) -> str:
+    values = params.get(name)
+    return values[0] if values else ""
+
+
+def _int(text: str, default: int) -> int:
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else default
+
+
+def _http_date(timestamp: str) -> str:
+    return format_datetime(parse_timestamp(pad_timestamp(timestamp)), usegmt=True)

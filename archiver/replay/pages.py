@@ -1,0 +1,351 @@
+"""The archive's own HTML: article list and search, reader view, capture lists, errors, banner.
+
+Every value that comes from an archived page or document (titles, authors, text, snippets,
+URLs) goes through `html.escape`; links are built only from the archive's own paths.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from archiver.catalog import ArticleRow, CaptureRow, EventRow
+from archiver.cdxj import CdxjEntry
+from archiver.replay.urls import captures_path, replay_path, timestamp14
+from archiver.search import MARK_CLOSE, MARK_OPEN, SearchHit
+
+__all__ = [
+    "PAGE_SIZE",
+    "ArticleView",
+    "Listing",
+    "article_page",
+    "banner",
+    "captures_page",
+    "error_page",
+    "list_page",
+    "not_archived_page",
+    "search_page",
+]
+
+#: Articles (or search hits) per page.
+PAGE_SIZE = 50
+#: The banner's element id: unique enough that no archived page styles it.
+BANNER_ID = "archiver-replay-banner-7f3c"
+
+_STYLE = """
+body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem;
+  color: #1d2733; }
+a { color: #1f4e79; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #ddd;
+  vertical-align: top; }
+td.when { white-space: nowrap; font-size: 14px; }
+mark { background: #ffe98a; }
+pre { background: #f6f6f6; padding: .5rem; overflow-x: auto; white-space: pre-wrap; }
+.meta { color: #555; font-size: 14px; }
+.see { display: inline-block; margin: .5rem 0; padding: .4rem .8rem; background: #1f4e79;
+  color: #fff; text-decoration: none; border-radius: 4px; }
+.text p { max-width: 42rem; }
+nav.pages a { margin-right: 1rem; }
+form { margin: 1rem 0; }
+"""
+_MARK_RE = re.compile(re.escape(MARK_OPEN) + r"(.*?)" + re.escape(MARK_CLOSE))
+
+
+def _e(value: object) -> str:
+    """Text for HTML content or a quoted attribute."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _link(path: str, text: str, attributes: str = "") -> str:
+    """A link to one of the archive's own paths (never to the live web)."""
+    if not path.startswith("/") or path.startswith("//"):
+        raise ValueError(f"not an archive path: {path!r}")
+    return f'<a href="{_e(path)}"{attributes}>{_e(text)}</a>'
+
+
+def _when(date: str | None) -> str:
+    """A WARC date as "2026-11-27 21:12:11 UTC"; other values as they are."""
+    if not date:
+        return "-"
+    stamp = timestamp14(date)
+    if len(stamp) == 14 and date.endswith("Z"):
+        return _stamp(stamp)
+    return date
+
+
+def _document(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)} · archiver</title><style>{_STYLE}</style></head>\n"
+        f'<body><p class="meta">{_link("/", "archiver: archived articles")}</p>\n{body}\n'
+        "</body></html>\n"
+    )
+
+
+def _query(**params: object) -> str:
+    """``/?...`` with the parameters that have a value."""
+    kept = {k: str(v) for k, v in params.items() if v not in (None, "", 1)}
+    return "/?" + urlencode(kept) if kept else "/"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the front page was asked for: a site filter, a search, a page number."""
+
+    site: str | None
+    query: str
+    page: int
+    sites: Sequence[str]
+
+    def path(self, page: int) -> str:
+        return _query(site=self.site, q=self.query, page=page)
+
+
+def _filters(listing: Listing) -> str:
+    options = ['<option value="">all sites</option>'] + [
+        f'<option value="{_e(s)}"{" selected" if s == listing.site else ""}>{_e(s)}</option>'
+        for s in listing.sites
+    ]
+    return (
+        '<form method="get" action="/">'
+        f'<input type="search" name="q" value="{_e(listing.query)}" placeholder="search text"> '
+        f'<select name="site">{"".join(options)}</select> <button>show</button></form>'
+    )
+
+
+def _pager(listing: Listing, total: int) -> str:
+    pages = max(1, -(-total // PAGE_SIZE))
+    back, forward = ("« previous", "next »") if listing.query else ("« newer", "older »")
+    links = []
+    if listing.page > 1:
+        links.append(_link(listing.path(listing.page - 1), back))
+    links.append(f"<span>page {listing.page} of {pages}</span>")
+    if listing.page < pages:
+        links.append(_link(listing.path(listing.page + 1), forward))
+    return f'<nav class="pages">{" ".join(links)}</nav>'
+
+
+def list_page(listing: Listing, rows: Sequence[ArticleRow], total: int) -> str:
+    """The archived articles, newest first: one page of `rows` out of `total`."""
+    body = [f"<h1>Archived articles</h1>{_filters(listing)}"]
+    body.append(f'<p class="meta">{total} article(s){_site_note(listing.site)}</p>')
+    body.append("<table><tr><th>site</th><th>section</th><th>published</th><th>title</th></tr>")
+    for row in rows:
+        body.append(
+            f"<tr><td>{_e(row.site)}</td><td>{_e(row.section or '')}</td>"
+            f'<td class="when">{_e((row.published or "")[:16])}</td>'
+            f"<td>{_link(f'/article/{row.id}', row.title or row.url)}</td></tr>"
+        )
+    body.append("</table>")
+    body.append(_pager(listing, total))
+    return _document("Archived articles", "\n".join(body))
+
+
+def _site_note(site: str | None) -> str:
+    return f" from {_e(site)}" if site else ""
+
+
+def marked(snippet: str) -> str:
+    """A search snippet escaped, its ``[match]`` markers turned into ``<mark>``."""
+    return _MARK_RE.sub(r"<mark>\1</mark>", html.escape(snippet, quote=True))
+
+
+def search_page(listing: Listing, hits: Sequence[SearchHit], total: int) -> str:
+    """Search results, most relevant first, with marked snippets."""
+    body = [f"<h1>Search: {_e(listing.query)}</h1>{_filters(listing)}"]
+    body.append(
+        f'<p class="meta">{total} article(s) match{_site_note(listing.site)}. '
+        f"{_link(_query(site=listing.site), 'all articles')}</p>"
+    )
+    body.append("<ol>")
+    for hit in hits:
+        body.append(
+            f"<li>{_link(f'/article/{hit.id}', hit.title or hit.url)} "
+            f'<span class="meta">{_e(hit.site)} · {_e((hit.published or "")[:10])}</span>'
+            f"<br>{marked(hit.snippet)}</li>"
+        )
+    body.append("</ol>")
+    body.append(_pager(listing, total))
+    return _document(f"Search: {listing.query}", "\n".join(body))
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """Everything the reader view shows of one article."""
+
+    row: ArticleRow  # the version shown
+    document: dict[str, Any]  # its article document
+    versions: Sequence[tuple[ArticleRow, dict[str, Any] | None]]  # every version, oldest first
+    fetches: Sequence[CaptureRow]  # captures of its URLs, oldest first
+    events: Sequence[EventRow]
+
+
+def article_page(view: ArticleView) -> str:
+    """The reader view: metadata, the clean text, versions with diffs, captures, takedowns."""
+    doc, row = view.document, view.row
+    title = doc.get("title") or row.url
+    capture = replay_path(row.site, timestamp14(row.fetched_at), row.url)
+    names = doc.get("authors")
+    authors = ", ".join(str(a) for a in names) if isinstance(names, list) and names else "-"
+    facts = [
+        ("authors", _e(authors)),
+        ("published", _e(doc.get("published") or "-")),
+        ("modified", _e(doc.get("modified") or "-")),
+        ("section", _e(doc.get("section") or "-")),
+        ("site", _e(row.site)),
+        ("URL", _e(doc.get("url") or row.url)),
+        ("canonical", _e(doc.get("canonical_url") or "-")),
+        ("version", f"{row.version} of {len(view.versions)}, fetched {_e(_when(row.fetched_at))}"),
+    ]
+    body = [f"<h1>{_e(title)}</h1>"]
+    if doc.get("description"):
+        body.append(f'<p class="meta"><em>{_e(doc["description"])}</em></p>')
+    see = _link(capture, "view the page as captured", ' class="see"')
+    body.append(f"<p>{see}</p>")
+    body.append("<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts))
+    body.append("</table>")
+    paragraphs = [p.strip() for p in str(doc.get("text") or "").split("\n\n") if p.strip()]
+    body.append('<div class="text">' + "".join(f"<p>{_e(p)}</p>" for p in paragraphs) + "</div>")
+    body.append(_versions(view))
+    body.append(_fetches(view.fetches))
+    body.append(_events(view.events))
+    return _document(str(title), "\n".join(body))
+
+
+def _versions(view: ArticleView) -> str:
+    out = ["<h2>Versions</h2><ol>"]
+    for version, document in view.versions:
+        changes = (document or {}).get("changes")
+        changes = changes if isinstance(changes, dict) else {}
+        fields = changes.get("fields")
+        fields = ", ".join(str(f) for f in fields) if isinstance(fields, list) else "first capture"
+        current = " (shown)" if version.version == view.row.version else ""
+        number = version.version
+        out.append(
+            f"<li>{_link(f'/article/{version.id}?version={number}', f'v{number}')}{current}"
+            f" fetched {_e(_when(version.fetched_at))}: {_e(fields)}"
+        )
+        if changes.get("diff"):
+            out.append(f"<pre>{_e(changes['diff'])}</pre>")
+        out.append("</li>")
+    out.append("</ol>")
+    return "".join(out)
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A table of cells that are HTML already (headings are plain words)."""
+    heading = "".join(f"<th>{_e(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><tr>{heading}</tr>{body}</table>"
+
+
+def _fetches(fetches: Sequence[CaptureRow]) -> str:
+    rows = [
+        (
+            _link(replay_path(f.site, timestamp14(f.date), f.url), _when(f.date)),
+            _e(f.status),
+            _e(f.record_type) + (" (unchanged)" if f.record_type == "revisit" else ""),
+            _e(f.url),
+        )
+        for f in fetches
+        if f.url
+    ]
+    if not rows:
+        return "<h2>Captures</h2><p>none</p>"
+    return "<h2>Captures</h2>" + _table(("captured", "status", "record", "URL"), rows)
+
+
+def _events(events: Sequence[EventRow]) -> str:
+    if not events:
+        return "<h2>Takedowns</h2><p>none recorded</p>"
+    items = "".join(
+        f"<li>{_e(e.kind)} {_e(_when(e.date))}: {_e(e.detail or '')} "
+        f"(HTTP {_e(e.status)}) {_e(e.url)}</li>"
+        for e in events
+    )
+    return f"<h2>Takedowns</h2><ul>{items}</ul>"
+
+
+def captures_page(collection: str, url: str, entries: Sequence[CdxjEntry]) -> str:
+    """Every capture of a URL in a collection, oldest first."""
+    rows = [
+        (
+            _link(replay_path(collection, e.timestamp, e.url), _stamp(e.timestamp)),
+            _e("-" if e.status is None else e.status),
+            _e(e.record_type),
+            _e(e.mime or "-"),
+        )
+        for e in entries
+    ]
+    body = (
+        f'<h1>Captures of {_e(url)}</h1><p class="meta">collection {_e(collection)}: '
+        f"{len(entries)} capture(s)</p>" + _table(("captured", "status", "record", "type"), rows)
+    )
+    return _document(f"Captures of {url}", body)
+
+
+def _stamp(stamp: str) -> str:
+    """A 14-digit timestamp as "2026-11-27 21:12:11 UTC"."""
+    day, time = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}", f"{stamp[8:10]}:{stamp[10:12]}"
+    return f"{day} {time}:{stamp[12:14]} UTC"
+
+
+def not_archived_page(collection: str, url: str, elsewhere: Sequence[str]) -> str:
+    """A URL with no capture in the collection; `elsewhere` names collections that have it."""
+    links = "".join(f"<li>{_link(captures_path(c, url), f'in {c}')}</li>" for c in elsewhere)
+    more = f"<p>It was archived in other collections:</p><ul>{links}</ul>" if links else ""
+    body = (
+        f"<h1>Not archived</h1><p>{_e(url)} is not in the collection {_e(collection)}; "
+        f"nothing is fetched from the live web.</p>{more}"
+    )
+    return _document("Not archived", body)
+
+
+def error_page(status: int, title: str, message: str) -> str:
+    """A plain error page (`message` is escaped)."""
+    return _document(title, f"<h1>{_e(title)}</h1><p>{_e(message)} (HTTP {status})</p>")
+
+
+_BANNER_STYLE = (
+    "all:initial;display:block;box-sizing:border-box;width:100%;margin:0;padding:6px 12px;"
+    "background:#1d2733;color:#fbfaf6;font:13px/1.4 system-ui,sans-serif;text-align:left;"
+    "position:relative;z-index:2147483647;border-bottom:3px solid #e8b923"
+)
+_BANNER_TEXT = "all:initial;color:inherit;font:inherit;"
+_BANNER_LINK = "all:initial;color:#ffd866;font:inherit;text-decoration:underline;cursor:pointer;"
+
+
+def banner(
+    collection: str,
+    url: str,
+    date: str,
+    *,
+    article_id: str | None = None,
+    original_date: str | None = None,
+) -> str:
+    """The slim bar on top of a replayed page: what it is, from where, when; its own styles."""
+
+    def link(path: str, text: str) -> str:
+        return _link(path, text, f' style="{_BANNER_LINK}"')
+
+    when = _when(date)
+    if original_date and original_date != date:
+        when += f" (unchanged since {_when(original_date)})"
+    parts = [
+        f'<strong style="{_BANNER_TEXT}font-weight:bold;">Archived page</strong>',
+        f'<span style="{_BANNER_TEXT}">{_e(url)}</span>',
+        f'<span style="{_BANNER_TEXT}">captured {_e(when)}</span>',
+        f'<span style="{_BANNER_TEXT}">collection {_e(collection)}</span>',
+    ]
+    if article_id:
+        parts.append(link(f"/article/{article_id}", "reader view"))
+    parts.append(link(captures_path(collection, url), "all captures"))
+    parts.append(link("/", "archive"))
+    separator = f'<span style="{_BANNER_TEXT}"> · </span>'
+    return f'<div id="{BANNER_ID}" style="{_BANNER_STYLE}">{separator.join(parts)}</div>'

@@ -1,0 +1,174 @@
+"""The replay server's URL forms: parsing request paths, making replay paths, refusing tricks.
+
+``/<collection>/<timestamp><modifier>/<original URL>`` replays a capture (pywb's form);
+``/<collection>/*/<original URL>`` lists the captures of a URL; ``/<collection>/<original URL>``
+goes to the newest one. The original URL keeps its query string; everything else in a request
+path belongs to the archive and is checked strictly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from archiver.siteconfig import SITE_KEY_RE
+
+__all__ = [
+    "FRAME",
+    "MODIFIERS",
+    "PAGE",
+    "RAW",
+    "RAW_MODIFIERS",
+    "STYLESHEET",
+    "BadPath",
+    "ReplayTarget",
+    "ReplayUrls",
+    "captures_path",
+    "check_own_path",
+    "pad_timestamp",
+    "parse_replay_path",
+    "replay_path",
+    "timestamp14",
+]
+
+#: Modifiers after the timestamp. "" is a top-level page (rewritten, with the banner); the
+#: others are what pywb calls them.
+PAGE = ""
+RAW = "id_"  # the resource as archived: no rewriting, no banner
+FRAME = "if_"  # rewritten, no banner (frames)
+STYLESHEET = "cs_"  # rewritten, no banner (linked CSS)
+#: Every modifier accepted: pywb's im_ (images) and js_ (scripts) are served as id_.
+MODIFIERS = frozenset({PAGE, RAW, FRAME, STYLESHEET, "im_", "js_"})
+RAW_MODIFIERS = frozenset({RAW, "im_", "js_"})
+
+_STAMP_RE = re.compile(r"^(\d{1,14})([a-z]{2}_)?$")
+_PAD_TIMESTAMP = "10000101000000"  # pywb's PAD_14_DOWN: "2026" is 2026-01-01 00:00:00
+# What a request path may never hold, anywhere (NUL) or in the archive's part of it.
+_FORBIDDEN_ANYWHERE = ("\x00", "%00")
+_FORBIDDEN_OWN = ("..", "%2e", "%2f", "%5c", "\\")
+_DOT_SEGMENT_RE = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
+_SCHEME_RE = re.compile(r"^(https?):/+", re.IGNORECASE)
+_LEFT_ALONE = ("#", "javascript:", "data:", "mailto:", "tel:", "about:", "blob:", "sms:")
+# ASCII whitespace and C0 controls, which the URL parser strips around a URL.
+_URL_STRIP = "".join(chr(c) for c in range(0x21))
+# Characters a Location header keeps as they are; the rest is percent-encoded.
+_URL_SAFE = "/:?#[]@!$&'()*+,;=%~"
+
+
+class BadPath(ValueError):
+    """A request path that tries to leave the archive (dot segments, encoded slashes, NUL)."""
+
+
+@dataclass(frozen=True)
+class ReplayTarget:
+    """A parsed replay path.
+
+    ``timestamp`` is None for ``*`` (``listing``: the list of captures) and for a path without
+    a timestamp (the newest capture).
+    """
+
+    collection: str
+    timestamp: str | None
+    modifier: str
+    url: str
+    listing: bool = False
+
+
+def check_own_path(path: str) -> None:
+    """Refuse an archive path (not a replayed URL) holding NUL, dot segments or encoded slashes."""
+    lowered = path.lower()
+    if any(bad in lowered for bad in _FORBIDDEN_ANYWHERE + _FORBIDDEN_OWN):
+        raise BadPath(path)
+
+
+def parse_replay_path(raw: str) -> ReplayTarget | None:
+    """The replay target of a raw request path (with its query), None if it is not one.
+
+    Raises BadPath for NUL bytes, dot segments or encoded dots and slashes in the archive's
+    part, and dot segments in the original URL's path.
+    """
+    if any(bad in raw.lower() for bad in _FORBIDDEN_ANYWHERE):
+        raise BadPath(raw)
+    collection, sep, rest = raw.removeprefix("/").partition("/")
+    check_own_path(collection)
+    if not sep or SITE_KEY_RE.fullmatch(collection) is None:
+        return None
+    stamp, sep, url = rest.partition("/")
+    if _SCHEME_RE.match(rest):
+        stamp, url = "", rest  # no timestamp: the newest capture
+    elif not sep:
+        return None
+    check_own_path(stamp)
+    original = _original_url(url)
+    if original is None:
+        return None
+    if stamp == "*":
+        return ReplayTarget(collection, None, PAGE, original, listing=True)
+    if stamp == "":
+        return ReplayTarget(collection, None, PAGE, original)
+    match = _STAMP_RE.match(stamp)
+    if match is None or (match.group(2) or "") not in MODIFIERS:
+        return None
+    return ReplayTarget(collection, match.group(1), match.group(2) or PAGE, original)
+
+
+def _original_url(text: str) -> str | None:
+    """The original URL as written in a replay path: http(s) only, slashes after the scheme
+    repaired (some clients merge ``//``), percent-encoded form (``http%3A%2F%2F``) decoded."""
+    if text[:7].lower() in ("http%3a", "https%3"):
+        text = unquote(text)
+    match = _SCHEME_RE.match(text)
+    if match is None:
+        return None
+    url = f"{match.group(1).lower()}://{text[match.end() :]}"
+    path = urlsplit(url).path
+    if _DOT_SEGMENT_RE.search(path):
+        raise BadPath(text)
+    return url
+
+
+def pad_timestamp(stamp: str) -> str:
+    """1 to 14 digits as 14, padded down as pywb does: "2026" is 20260101000000."""
+    return stamp + _PAD_TIMESTAMP[len(stamp) :]
+
+
+def timestamp14(warc_date: str) -> str:
+    """The 14-digit timestamp of a WARC-Date (``2026-11-27T21:12:11.54Z`` -> 20261127211211)."""
+    return "".join(c for c in warc_date if c.isdigit())[:14]
+
+
+def replay_path(collection: str, timestamp: str, url: str, modifier: str = PAGE) -> str:
+    """``/<collection>/<timestamp><modifier>/<url>``, safe to put in a Location header."""
+    return f"/{collection}/{timestamp}{modifier}/{quote(url, safe=_URL_SAFE)}"
+
+
+def captures_path(collection: str, url: str) -> str:
+    """``/<collection>/*/<url>``: the list of captures of a URL."""
+    return f"/{collection}/*/{quote(url, safe=_URL_SAFE)}"
+
+
+@dataclass(frozen=True)
+class ReplayUrls:
+    """Turns URLs found in an archived resource into replay paths at one timestamp."""
+
+    collection: str
+    timestamp: str
+
+    def to(self, value: str, base: str, modifier: str = PAGE) -> str | None:
+        """The replay path of `value` (as written in a page) resolved against `base`.
+
+        None leaves it alone: empty, fragment-only, ``javascript:``, ``data:`` and other
+        non-http(s) URLs. The fragment is kept.
+        """
+        value = value.strip(_URL_STRIP)
+        if not value or value.lower().startswith(_LEFT_ALONE):
+            return None
+        try:
+            url = urljoin(base, value)
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return None
+        return replay_path(self.collection, self.timestamp, url, modifier)

@@ -1,0 +1,103 @@
+"""The replay seen in a real browser: headless Chromium, every request it makes logged."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser import chromium
+from tests.support import article_documents, demo_config, demo_server, manifest, run_archiver
+
+REPLAY = [sys.executable, "-m", "archiver", "replay"]
+#: A demo story with a lead image, a stylesheet and a script.
+STORY = "/news/2026/11/25/harbour-wall-repairs-approved"
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The demo site crawled into an archive, and `archiver replay` serving it."""
+    tmp = tmp_path_factory.mktemp("browser")
+    archive = tmp / "archive"
+    with demo_server(tmp) as base:
+        config = demo_config(base, tmp / "demo.yaml")
+        crawled = run_archiver("crawl", str(config), "--archive", str(archive), "-q")
+        assert crawled.returncode == 0, crawled.stderr[-2000:]
+    port_file = tmp / "replay.port"
+    proc = subprocess.Popen(
+        [*REPLAY, "--archive", str(archive), "--port", "0", "--port-file", str(port_file)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text().strip()):
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "archiver replay did not start"
+            time.sleep(0.1)
+        server = f"http://127.0.0.1:{int(port_file.read_text())}"
+        docs = article_documents(archive)
+        story = next(d for d in docs if d["url"] == f"{base}{STORY}")
+        yield {"server": server, "site_base": base, "story": story}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        if proc.stderr:
+            proc.stderr.close()
+
+
+def only_the_replay_server(log: Any, server: str) -> list[str]:
+    """Requests the browser made anywhere but the replay server (must be none)."""
+    return [url for url in log.requests if not url.startswith(server + "/")]
+
+
+def test_an_archived_article_replays_from_the_archive_alone(replay: dict[str, Any]) -> None:
+    server, story = replay["server"], replay["story"]
+    stamp = "".join(c for c in story["fetched_at"] if c.isdigit())[:14]
+    expected = next(a for a in manifest()["articles"] if a["path"] == STORY)
+    with chromium() as (page, log):
+        page.goto(f"{server}/demo/{stamp}/{story['url']}", wait_until="load")
+        assert expected["title"] in page.title()
+        body = page.inner_text("body")
+        assert expected["body_sample"][:60] in body
+        sheets = page.evaluate("Array.from(document.styleSheets).map(s => s.href)")
+        images = page.evaluate(
+            "Array.from(document.images).map(i => [i.currentSrc || i.src, i.naturalWidth])"
+        )
+    assert any(href and href.startswith(server) and "style.css" in href for href in sheets)
+    loaded = [src for src, width in images if width > 0]
+    assert any("harbour.png" in src for src in loaded), images
+    assert all(src.startswith(server) for src, _ in images), images
+    css = [u for u in log.responses if "style.css" in u]
+    assert css and all(log.responses[u] == 200 for u in css)
+    assert only_the_replay_server(log, server) == []
+    assert log.failures == [] or all(u.startswith(server) for u in log.failures)
+
+
+def test_the_reader_view_shows_the_clean_article(replay: dict[str, Any]) -> None:
+    server, story = replay["server"], replay["story"]
+    with chromium() as (page, log):
+        page.goto(f"{server}/article/{story['id']}", wait_until="load")
+        heading = page.inner_text("h1")
+        body = page.inner_text("body")
+    assert story["title"] in heading
+    first = story["text"].split("\n\n")[0]
+    assert first[:80] in body
+    assert only_the_replay_server(log, server) == []
+
+
+def test_the_front_page_lists_the_articles(replay: dict[str, Any]) -> None:
+    server, story = replay["server"], replay["story"]
+    with chromium() as (page, log):
+        page.goto(f"{server}/", wait_until="load")
+        links = page.evaluate("Array.from(document.links).map(a => a.textContent.trim())")
+    assert story["title"] in links
+    assert only_the_replay_server(log, server) == []
+    assert json.dumps(links)  # the page rendered links at all

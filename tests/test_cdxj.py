@@ -1,0 +1,285 @@
+"""CDXJ indexes: the same lines as cdxj-indexer, written when a WARC file closes, and lookups."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import surt
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.archive import ArchiveLayout, SiteArchive, build_warcinfo
+from archiver.cdxj import CdxjEntry, CdxjIndex, index_warc, surt_key
+from archiver.warc import HttpExchange
+from tests.support import demo_config, demo_server, run_archiver, tool, warc_files
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two crawls of the demo site: the first rolls over WARC files, the second has revisits."""
+    tmp = tmp_path_factory.mktemp("cdxj-crawl")
+    archive = tmp / "archive"
+    with demo_server(tmp) as base_url:
+        config = demo_config(base_url, tmp / "demo.yaml")
+        for extra in (["--warc-max-size", "60000"], []):
+            result = run_archiver("crawl", str(config), "--archive", str(archive), "-q", *extra)
+            assert result.returncode == 0, result.stderr[-3000:]
+    return archive
+
+
+def _records(path: Path) -> list[tuple[int, Any]]:
+    """(offset, record) of every record of a WARC file (headers only)."""
+    found = []
+    with path.open("rb") as fh:
+        iterator = ArchiveIterator(fh)
+        for record in iterator:
+            found.append((iterator.get_record_offset(), record))
+    return found
+
+
+def _index_file(archive: Path, warc: Path) -> Path:
+    return archive / "indexes" / warc.parent.name / f"{warc.name}.cdxj"
+
+
+def test_every_closed_warc_file_has_its_index(archive: Path) -> None:
+    warcs = warc_files(archive)
+    assert len(warcs) > 2  # rolled over, and a second run
+    indexes = sorted((archive / "indexes").glob("*/*.cdxj"))
+    assert indexes == sorted(_index_file(archive, w) for w in warcs)
+
+
+def test_index_lines_are_cdxj_indexers_lines_without_metadata(archive: Path) -> None:
+    kinds: Counter[str] = Counter()
+    for warc in warc_files(archive):
+        theirs = subprocess.run(
+            [tool("cdxj-indexer"), "--sort", str(warc)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+        records = _records(warc)
+        metadata = {o for o, r in records if r.rec_type == "metadata"}
+        indexed = [r.rec_type for _, r in records if r.rec_type in ("response", "revisit")]
+        kinds.update(indexed)
+        expected = [
+            line
+            for line in theirs
+            if int(json.loads(line.split(" ", 2)[2])["offset"]) not in metadata
+        ]
+        ours = _index_file(archive, warc).read_text(encoding="utf-8").splitlines()
+        assert ours == expected, warc.name
+        assert len(ours) == len(indexed)
+    assert kinds["response"] > 30 and kinds["revisit"] > 5
+
+
+def test_every_response_is_found_through_captures(archive: Path) -> None:
+    index = CdxjIndex(archive)
+    for warc in warc_files(archive):
+        for offset, record in _records(warc):
+            if record.rec_type != "response":
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            found = [(e.filename, e.offset) for e in index.captures(url, site="demo")]
+            assert (warc.name, offset) in found, url
+            https = "https://" + url.split("://", 1)[1]
+            assert index.captures(https) == index.captures(url)
+    assert index.captures("http://127.0.0.1:1/nothing-here") == []
+
+
+def test_captures_are_oldest_first_and_skip_metadata(archive: Path) -> None:
+    index = CdxjIndex(archive)
+    entries = [
+        CdxjEntry.from_line(line, "demo")
+        for path in sorted((archive / "indexes" / "demo").glob("*.cdxj"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    revisited = {e.url for e in entries if e.record_type == "revisit"}
+    assert revisited
+    for url in revisited:
+        captures = index.captures(url)
+        assert len(captures) >= 2
+        assert [c.timestamp for c in captures] == sorted(c.timestamp for c in captures)
+        assert "application/json" not in {c.mime for c in captures}  # no metadata record
+
+
+def test_a_revisit_leads_to_the_response_it_refers_to(archive: Path) -> None:
+    index = CdxjIndex(archive)
+    revisits = 0
+    for warc in warc_files(archive):
+        for offset, record in _records(warc):
+            if record.rec_type != "revisit":
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            entry = next(e for e in index.captures(url) if e.offset == offset)
+            original = index.original(entry)
+            assert original is not None and original.record_type == "response"
+            assert original.digest == entry.digest
+            refers_to = record.rec_headers.get_header("WARC-Refers-To")
+            target = dict(_records(index.warc_path(original)))[original.offset]
+            assert target.rec_headers.get_header("WARC-Record-ID") == refers_to
+            assert index.original(original) == original
+            revisits += 1
+    assert revisits > 5
+
+
+def test_reindex_rebuilds_identical_index_files(archive: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy)
+    before = {p.name: p.read_bytes() for p in (copy / "indexes").rglob("*.cdxj")}
+    shutil.rmtree(copy / "indexes")
+    stale = copy / "indexes" / "gone" / "gone-20200101000000-00001.warc.gz.cdxj"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("")
+    result = run_archiver("reindex", "--archive", str(copy))
+    assert result.returncode == 0, result.stderr
+    after = {p.name: p.read_bytes() for p in (copy / "indexes").rglob("*.cdxj")}
+    assert after == before
+    assert not stale.exists()
+
+
+# -- without a crawl ----------------------------------------------------------------------
+
+
+def _entry(timestamp: str, status: int | None = 200, **changes: Any) -> CdxjEntry:
+    fields: dict[str, Any] = {
+        "urlkey": "org,example)/a",
+        "timestamp": timestamp,
+        "url": "https://example.org/a",
+        "mime": "text/html",
+        "status": status,
+        "digest": "sha1:AAAA",
+        "length": 100,
+        "offset": 0,
+        "filename": "s-20261120000000-00001.warc.gz",
+        "site": "s",
+        "record_type": "response",
+    }
+    fields.update(changes)
+    return CdxjEntry(**fields)
+
+
+def _write_index(root: Path, site: str, name: str, entries: list[CdxjEntry]) -> Path:
+    path = root / "indexes" / site / f"{name}.cdxj"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(e.line() + "\n" for e in sorted(entries, key=CdxjEntry.line)))
+    return path
+
+
+def test_surt_key_is_cdxj_indexers() -> None:
+    variants = [
+        "http://www.Example.org:80/news/a?y=2&x=1",
+        "https://example.org/news/a?x=1&y=2",
+        "https://example.org:443/news/a?x=1&y=2#top",
+    ]
+    assert {surt_key(u) for u in variants} == {"org,example)/news/a?x=1&y=2"}
+    assert surt_key(variants[0]) == surt.surt(variants[0])
+
+
+def test_lines_round_trip_and_name_the_record_type() -> None:
+    response = _entry("20261120093000")
+    revisit = _entry("20261121093000", mime="warc/revisit", record_type="revisit", offset=7)
+    resource = _entry("20261122093000", status=None, mime="image/png", record_type="resource")
+    for entry in (response, revisit, resource):
+        assert CdxjEntry.from_line(entry.line(), "s") == entry
+    assert response.line() == (
+        'org,example)/a 20261120093000 {"url": "https://example.org/a", "mime": "text/html", '
+        '"status": "200", "digest": "sha1:AAAA", "length": "100", "offset": "0", '
+        '"filename": "s-20261120000000-00001.warc.gz"}'
+    )
+
+
+def test_closest_is_nearest_then_not_an_error_then_earlier(tmp_path: Path) -> None:
+    early, error, late = (
+        _entry("20261120000000", offset=1),
+        _entry("20261121000000", status=500, offset=2),
+        _entry("20261122000000", offset=3),
+    )
+    _write_index(tmp_path, "s", "s-20261120000000-00001.warc.gz", [early, error, late])
+    index = CdxjIndex(tmp_path)
+    url = "http://example.org/a"
+    assert index.closest(url, "20261120050000") == early
+    assert index.closest(url, "20261121000001") == error  # nearest, even if an error
+    assert index.closest(url, "20261121120000") == late  # as near as the error: not the error
+    assert index.closest(url, "20261120120000") == early  # equally near: the earlier
+    assert index.closest(url, "2030") == late
+    assert index.closest(url, "20261121000000", site="other") is None
+    with pytest.raises(ValueError):
+        index.closest(url, "yesterday")
+
+
+def test_the_index_follows_files_added_and_replaced(tmp_path: Path) -> None:
+    index = CdxjIndex(tmp_path)
+    url = "https://example.org/a"
+    assert index.captures(url) == []
+    first = _entry("20261120000000")
+    path = _write_index(tmp_path, "s", "s-20261120000000-00001.warc.gz", [first])
+    assert index.captures(url) == [first]
+    second = _entry("20261121000000", filename="t-20261121000000-00001.warc.gz", site="t")
+    _write_index(tmp_path, "t", second.filename, [second])
+    assert index.captures(url) == [first, second]
+    assert index.captures(url, site="t") == [second]
+    moved = _entry("20261120000000", offset=99)
+    tmp = path.with_name("tmp")
+    tmp.write_text(moved.line() + "\n")
+    os.replace(tmp, path)  # as atomic_write does: same size, maybe the same mtime
+    assert index.captures(url) == [moved, second]
+    path.unlink()
+    assert index.captures(url) == [second]
+
+
+def _fetch(url: str, body: bytes, when: datetime) -> HttpExchange:
+    return HttpExchange(
+        url=url,
+        method="GET",
+        request_headers=[],
+        request_body=b"",
+        protocol="HTTP/1.1",
+        status=200,
+        reason=None,
+        response_headers=[("Content-Type", "text/html; charset=utf-8")],
+        body=body,
+        fetched_at=when,
+    )
+
+
+def test_a_revisit_is_traced_by_digest_or_by_its_refers_to_headers(tmp_path: Path) -> None:
+    site = SiteArchive(tmp_path, "s", warcinfo=build_warcinfo(user_agent="t", robots="obey"))
+    when = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    url = "https://example.org/a"
+    site.record_fetch(_fetch(url, b"<p>same</p>", when))
+    again = site.record_fetch(_fetch(url, b"<p>same</p>", when + timedelta(days=1)))
+    site.close()
+    assert again.revisit == "identical-payload-digest"
+    index = CdxjIndex(tmp_path)
+    response, revisit = index.captures(url)
+    assert (response.record_type, revisit.record_type) == ("response", "revisit")
+    assert index.original(revisit) == response
+    # Nothing under its key with its digest: WARC-Refers-To-Target-URI and -Date lead back.
+    elsewhere = dataclasses.replace(revisit, urlkey=surt_key("https://example.org/b"))
+    assert index.original(elsewhere) == response
+
+
+def test_site_archive_indexes_each_file_it_closes(tmp_path: Path) -> None:
+    site = SiteArchive(
+        tmp_path, "s", warcinfo=build_warcinfo(user_agent="t", robots="obey"), max_warc_size=1
+    )
+    when = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    for n in range(3):
+        site.record_exchange(_fetch(f"https://example.org/{n}", f"<p>{n}</p>".encode(), when))
+    files = site.close()
+    assert len(files) == 3
+    layout = ArchiveLayout(tmp_path)
+    for warc in files:
+        index_file = layout.indexes_dir / "s" / f"{warc.name}.cdxj"
+        assert [CdxjEntry.from_line(x, "s") for x in index_file.read_text().splitlines()] == (
+            index_warc(warc, "s")
+        )
+    assert len(CdxjIndex(tmp_path).captures("https://example.org/2")) == 1
