@@ -10,8 +10,11 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from archiver.warc import HttpExchange
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_CONFIG = REPO / "configs" / "demo.yaml"
@@ -97,3 +100,33 @@ def article_documents(archive: Path) -> list[dict[str, Any]]:
 def warc_files(archive: Path) -> list[Path]:
     """Closed WARC files of an archive."""
     return sorted((archive / "warc").rglob("*.warc.gz"))
+
+
+def crawl_demo(tmp: Path, *extra: str, runs: int = 1) -> Path:
+    """The demo site served and crawled `runs` times into tmp/archive (extra: crawl options)."""
+    archive = tmp / "archive"
+    with demo_server(tmp) as base:
+        config = demo_config(base, tmp / "demo.yaml")
+        for _ in range(runs):
+            result = run_archiver("crawl", str(config), "--archive", str(archive), "-q", *extra)
+            assert result.returncode == 0, result.stderr[-3000:]
+    return archive
+
+
+def html_exchange(
+    url: str, body: bytes = b"<html>hello</html>", *, fetched_at: datetime | None = None
+) -> HttpExchange:
+    """One plain GET answered 200 with an HTML body, as the WARC writer takes it."""
+    return HttpExchange(
+        url=url,
+        method="GET",
+        request_headers=[("User-Agent", "test")],
+        request_body=b"",
+        protocol="HTTP/1.1",
+        status=200,
+        reason=None,
+        response_headers=[("Content-Type", "text/html; charset=utf-8")],
+        body=body,
+        ip_address="127.0.0.1",
+        fetched_at=fetched_at or datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+    )

@@ -23,25 +23,14 @@ from archiver.extract import ExtractedArticle
 from archiver.models import SCHEMA_PATH
 from archiver.reindex import rebuild_catalog
 from archiver.warc import HttpExchange
+from tests.support import html_exchange
 
 URL = "https://news.example.org/2026/11/20/harbour-wall?ref=home"
 CANONICAL = "https://news.example.org/2026/11/20/harbour-wall"
 
 
 def exchange(body: bytes = b"<html>hello</html>", url: str = URL) -> HttpExchange:
-    return HttpExchange(
-        url=url,
-        method="GET",
-        request_headers=[("User-Agent", "test")],
-        request_body=b"",
-        protocol="HTTP/1.1",
-        status=200,
-        reason=None,
-        response_headers=[("Content-Type", "text/html; charset=utf-8")],
-        body=body,
-        ip_address="127.0.0.1",
-        fetched_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
-    )
+    return html_exchange(url, body)
 
 
 def extracted(

@@ -18,8 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.archive import ArchiveLayout, SiteArchive, build_warcinfo
 from archiver.cdxj import CdxjEntry, CdxjIndex, index_warc, surt_key
-from archiver.warc import HttpExchange
-from tests.support import demo_config, demo_server, run_archiver, tool, warc_files
+from tests.support import demo_config, demo_server, html_exchange, run_archiver, tool, warc_files
 
 
 @pytest.fixture(scope="module")
@@ -235,27 +234,13 @@ def test_the_index_follows_files_added_and_replaced(tmp_path: Path) -> None:
     assert index.captures(url) == [second]
 
 
-def _fetch(url: str, body: bytes, when: datetime) -> HttpExchange:
-    return HttpExchange(
-        url=url,
-        method="GET",
-        request_headers=[],
-        request_body=b"",
-        protocol="HTTP/1.1",
-        status=200,
-        reason=None,
-        response_headers=[("Content-Type", "text/html; charset=utf-8")],
-        body=body,
-        fetched_at=when,
-    )
-
-
 def test_a_revisit_is_traced_by_digest_or_by_its_refers_to_headers(tmp_path: Path) -> None:
     site = SiteArchive(tmp_path, "s", warcinfo=build_warcinfo(user_agent="t", robots="obey"))
     when = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
     url = "https://example.org/a"
-    site.record_fetch(_fetch(url, b"<p>same</p>", when))
-    again = site.record_fetch(_fetch(url, b"<p>same</p>", when + timedelta(days=1)))
+    site.record_fetch(html_exchange(url, b"<p>same</p>", fetched_at=when))
+    later = when + timedelta(days=1)
+    again = site.record_fetch(html_exchange(url, b"<p>same</p>", fetched_at=later))
     site.close()
     assert again.revisit == "identical-payload-digest"
     index = CdxjIndex(tmp_path)
@@ -273,7 +258,9 @@ def test_site_archive_indexes_each_file_it_closes(tmp_path: Path) -> None:
     )
     when = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
     for n in range(3):
-        site.record_exchange(_fetch(f"https://example.org/{n}", f"<p>{n}</p>".encode(), when))
+        site.record_exchange(
+            html_exchange(f"https://example.org/{n}", f"<p>{n}</p>".encode(), fetched_at=when)
+        )
     files = site.close()
     assert len(files) == 3
     layout = ArchiveLayout(tmp_path)

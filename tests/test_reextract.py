@@ -15,8 +15,7 @@ import pytest
 from archiver.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.models import Article
 from archiver.reextract import EXTRACTED_FIELDS, page_encoding
-
-from .support import demo_config, demo_server, run_archiver
+from tests.support import crawl_demo, run_archiver
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -28,13 +27,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo site crawled once; tests work on copies."""
-    tmp = tmp_path_factory.mktemp("reextract-demo")
-    archive = tmp / "archive"
-    with demo_server(tmp) as base:
-        config = demo_config(base, tmp / "demo.yaml")
-        result = run_archiver("crawl", str(config), "--archive", str(archive), "-q")
-    assert result.returncode == 0, result.stderr
-    return archive
+    return crawl_demo(tmp_path_factory.mktemp("reextract-demo"))
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,7 @@ from archiver.catalog import ArticleRow, Catalog
 from archiver.extract import ExtractedArticle
 from archiver.reindex import rebuild_catalog
 from archiver.search import match_expression, query_terms, snippet_text
-from archiver.warc import HttpExchange
-
-from .support import demo_config, demo_server, manifest, run_archiver
+from tests.support import crawl_demo, html_exchange, manifest, run_archiver
 
 
 def document(
@@ -203,14 +200,14 @@ def _site_with_articles(root: Path) -> SiteArchive:
     ]
     for slug, title, text in stories:
         url = f"https://news.example.org/2026/11/20/{slug}"
-        capture = site.record_fetch(_exchange(url, f"<html>{slug}</html>".encode()))
+        capture = site.record_fetch(html_exchange(url, f"<html>{slug}</html>".encode()))
         article = ExtractedArticle(
             is_article=True, title=title, description=None, text=text, word_count=6
         )
         site.store_article(article, response=capture.record, url=url, http_status=200)
     # A new version of one story: only it is searched.
     url = "https://news.example.org/2026/11/20/library"
-    capture = site.record_fetch(_exchange(url, b"<html>library v2</html>"))
+    capture = site.record_fetch(html_exchange(url, b"<html>library v2</html>"))
     article = ExtractedArticle(
         is_article=True,
         title="Library saved",
@@ -220,22 +217,6 @@ def _site_with_articles(root: Path) -> SiteArchive:
     )
     site.store_article(article, response=capture.record, url=url, http_status=200)
     return site
-
-
-def _exchange(url: str, body: bytes) -> HttpExchange:
-    return HttpExchange(
-        url=url,
-        method="GET",
-        request_headers=[("User-Agent", "test")],
-        request_body=b"",
-        protocol="HTTP/1.1",
-        status=200,
-        reason=None,
-        response_headers=[("Content-Type", "text/html; charset=utf-8")],
-        body=body,
-        ip_address="127.0.0.1",
-        fetched_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
-    )
 
 
 def test_store_article_keeps_the_index_and_reindex_rebuilds_it(tmp_path: Path) -> None:
@@ -261,13 +242,7 @@ def test_store_article_keeps_the_index_and_reindex_rebuilds_it(tmp_path: Path) -
 
 @pytest.fixture(scope="module")
 def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("search-demo")
-    archive = tmp / "archive"
-    with demo_server(tmp) as base:
-        config = demo_config(base, tmp / "demo.yaml")
-        result = run_archiver("crawl", str(config), "--archive", str(archive), "-q")
-    assert result.returncode == 0, result.stderr
-    return archive
+    return crawl_demo(tmp_path_factory.mktemp("search-demo"))
 
 
 def test_cli_search_finds_the_harbour_stories(demo_archive: Path) -> None:
