@@ -74,8 +74,11 @@ class ArchivingSpider(Spider):
         """Close the WARC files (renaming them from .open) and the catalog."""
         if self.archive is not None:
             files = self.archive.close()
-            self.crawler.stats.set_value("archiver/warc/files", len(files))
-            self.crawler.stats.set_value(
+            # Every record written, warcinfo and metadata included (the recorder counts fetches).
+            stats = self.crawler.stats
+            stats.set_value("archiver/warc/records", self.archive.writer.records_written)
+            stats.set_value("archiver/warc/files", len(files))
+            stats.set_value(
                 "archiver/warc/bytes", sum(f.stat().st_size for f in files if f.exists())
             )
         self.release_lock()
