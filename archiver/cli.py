@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 import click
 
@@ -248,6 +248,49 @@ def archive(
     failed = [o for o in outcomes if not o.ok]
     if failed:
         raise Failed(f"{len(failed)} of {len(outcomes)} URL(s) could not be archived")
+
+
+@cli.command("extract")
+@click.argument("html_file", type=click.File("rb"))
+@click.option("--url", required=True, help="The URL the page was served from (for links, ids).")
+@click.option("--encoding", help="Character encoding, if the file's markup does not say.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A site config whose `extract:` hints apply (body selector, drop selectors).",
+)
+def extract_file(
+    html_file: BinaryIO, url: str, encoding: str | None, config_path: Path | None
+) -> None:
+    """Extract the article from a local HTML file (no network) and print it as JSON.
+
+    \b
+    Example:
+        archiver extract page.html --url https://news.example.com/2026/11/27/story
+        curl -s URL | archiver extract - --url URL
+
+    Exit 0 with the JSON on stdout (is_article false for a page that is not an article),
+    1 when the file cannot be read as a page, 2 for a bad option or config.
+    """
+    from archiver.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractionError, extract
+    from archiver.oneoff import BadUrl, check_url
+    from archiver.reextract import hints_from_config
+
+    try:
+        check_url(url)
+    except BadUrl as exc:
+        raise ConfigProblem(str(exc)) from exc
+    hints = hints_from_config(_load_config(config_path)) if config_path else None
+    try:
+        article = extract(html_file.read(), url, hints, encoding=encoding)
+    except ExtractionError as exc:
+        raise Failed(f"cannot extract {html_file.name}: {exc}") from exc
+    document = {
+        **article.to_dict(),
+        "extractor": {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION},
+    }
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 @cli.command("list")

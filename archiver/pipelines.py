@@ -13,6 +13,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed
 from archiver.extract import ExtractedArticle, ExtractHints
 from archiver.extract_pool import ExtractionOutcome, ExtractionPool, extract_outcome
 from archiver.items import FetchedPage
+from archiver.reextract import hints_from_config
 
 logger = logging.getLogger(__name__)
 
@@ -87,11 +88,4 @@ class ExtractAndStorePipeline:
 def hints_for(spider: Any) -> ExtractHints | None:
     """Per-site extraction hints from the spider's config, if it has one."""
     config = getattr(spider, "config", None)
-    if config is None:
-        return None
-    hints = config.extract
-    return ExtractHints(
-        body_selector=hints.body_selector,
-        drop_selectors=tuple(hints.drop_selectors),
-        favor=hints.favor,
-    )
+    return None if config is None else hints_from_config(config)

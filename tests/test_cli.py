@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from archiver.cli import cli
+from tests.support import run_archiver
 
 
 def test_crawl_with_bad_config_exits_2_naming_file_and_key(tmp_path: Path) -> None:
@@ -53,3 +55,22 @@ def test_list_without_archive_fails_clearly(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["list", "--archive", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert "no catalog" in result.output
+
+
+def test_extract_a_local_file_without_network(tmp_path: Path) -> None:
+    demo = Path(__file__).resolve().parent.parent / "archiver" / "demo_site"
+    page = demo / "site" / "news" / "2026" / "11" / "25" / "harbour-wall-repairs-approved.html"
+    url = "http://127.0.0.1:8093/news/2026/11/25/harbour-wall-repairs-approved"
+    result = run_archiver("extract", str(page), "--url", url)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["is_article"] is True
+    assert doc["title"] == "Harbour wall repairs approved after November storms"
+    assert doc["authors"] == ["Jane Doe", "Tom Field"]
+    assert doc["published"] == "2026-11-25T08:15:00+00:00"
+    assert doc["extractor"]["name"] and doc["text"].count("\n\n") >= 3
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    failed = run_archiver("extract", str(empty), "--url", url)
+    assert failed.returncode == 1 and "cannot extract" in failed.stderr
+    assert run_archiver("extract", str(page), "--url", "ftp://x/y").returncode == 2
