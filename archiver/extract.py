@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,10 +24,18 @@ from trafilatura.utils import load_html
 from archiver import __version__
 from archiver.extraction.authors import (
     authors_from_bylines,
-    authors_from_jsonld,
+    authors_from_microdata,
     clean_authors,
+    jsonld_author_entries,
+    looks_like_person,
 )
-from archiver.extraction.dates import ParsedDate, parse_date
+from archiver.extraction.dates import (
+    ParsedDate,
+    date_from_url,
+    labelled_date,
+    main_article,
+    parse_date,
+)
 from archiver.extraction.decode import decode_html
 from archiver.extraction.structured import PageData, read_page
 from archiver.extraction.title import choose_title, similar
@@ -174,16 +183,27 @@ def _dedupe(items: list[str], limit: int = 50) -> list[str]:
     return out[:limit]
 
 
-def _first_date(raws: list[str | None], now: datetime) -> ParsedDate | None:
-    """First parseable candidate; a zoned value of the same day may refine a zoneless one."""
-    parsed = [p for p in (parse_date(r, now=now) for r in raws if r) if p is not None]
-    if not parsed:
-        return None
-    best = parsed[0]
-    if not best.has_zone:
-        for other in parsed[1:]:
-            if other.has_zone and other.raw[:10] == best.raw[:10]:
-                return other
+def _first_date(
+    raws: list[str | Callable[[], str | None] | None], now: datetime
+) -> ParsedDate | None:
+    """First parseable candidate; a zoned value of the same day may refine a zoneless one.
+
+    A callable candidate (a costly search of the page) is only called while it can still
+    change the result: when nothing parsed yet, or the best so far has no zone.
+    """
+    best: ParsedDate | None = None
+    for raw in raws:
+        if callable(raw):
+            if best is not None and best.has_zone:
+                break
+            raw = raw()
+        parsed = parse_date(raw, now=now) if raw else None
+        if parsed is None:
+            continue
+        if best is None:
+            best = parsed
+        elif not best.has_zone and parsed.has_zone and parsed.day == best.day:
+            return parsed
     return best
 
 
@@ -327,30 +347,32 @@ def extract(
             page.first_meta("og:title", "twitter:title"),
             _str(art.get("headline")),
             page.title_tag,
-            doc.title if doc is not None else None,
         ],
         site_names,
         url,
+        fallback=[doc.title if doc is not None else None],
     )
 
     authors = _authors(page, art, doc, site_names)
 
     published = _first_date(
         [
-            _str(art.get("datePublished")),
+            _str(main_article(page.articles, url).get("datePublished")),
             page.first_meta("article:published_time", "og:published_time", "published_time"),
             page.first_meta("parsely-pub-date", "sailthru.date", "pubdate", "publishdate"),
             page.first_meta("dc.date.issued", "dcterms.created", "dc.date", "date"),
             *page.itemprops.get("datePublished", [])[:1],
-            _str(art.get("dateCreated")),
+            _str(main_article(page.articles, url).get("dateCreated")),
             *page.times[:1],
+            lambda: labelled_date(tree),
             doc.date if doc is not None else None,
+            lambda: date_from_url(url),
         ],
         now,
     )
     modified = _first_date(
         [
-            _str(art.get("dateModified")),
+            _str(main_article(page.articles, url).get("dateModified")),
             page.first_meta("article:modified_time", "og:updated_time", "modified_time"),
             page.first_meta("dcterms.modified", "last-modified"),
             *page.itemprops.get("dateModified", [])[:1],
@@ -404,14 +426,42 @@ def extract(
 
 
 def _authors(page: PageData, art: dict[str, Any], doc: Any, site_names: list[str]) -> list[str]:
-    """Names from the first source giving any besides the site's own name.
+    """Authors as the page's structured data names them, else from the first other source.
 
-    Sources: JSON-LD persons, meta tags, microdata, an on-page byline, trafilatura.
+    JSON-LD ``author`` comes first and is taken as given: persons, and organisations listed
+    beside them (a joint credit, e.g. an agency). When it names only the publisher itself
+    (a house byline), a person credited in meta tags, microdata or a "By ..." byline wins;
+    otherwise the house name is the author. A lone third-party organisation is not taken.
+    Other sources: meta tags, microdata, an on-page byline, trafilatura; their names equal
+    to the site's own name are dropped.
     """
-    site_keys = {_site_key(n) for n in site_names}
+    entries = jsonld_author_entries(art.get("author"), page.nodes) if art else []
+    # ``site_names`` holds every JSON-LD organisation, the author's too: an agency credited
+    # as author is not the site.
+    author_orgs = {_site_key(name) for name, is_org in entries if is_org}
+    site_keys = {_site_key(n) for n in site_names} - author_orgs
     meta = page.meta
+
+    def node_name(value: Any) -> str | None:
+        if isinstance(value, dict) and isinstance(value.get("@id"), str) and "name" not in value:
+            value = page.nodes.get(value["@id"], value)
+        if isinstance(value, dict):
+            value = value.get("name")
+        return value if isinstance(value, str) else None
+
+    own_names = [
+        page.first_meta("og:site_name", "application-name"),
+        node_name(art.get("publisher")) if art else None,
+        doc.sitename if doc is not None else None,
+        urlsplit(page.canonical or page.first_meta("og:url") or "").hostname,
+    ]
+    own_keys = {k for k in (_site_key(n) for n in own_names if n) if len(k) >= 3}
+
+    def is_own(name: str) -> bool:
+        key = _site_key(name)
+        return bool(key) and any(k == key or k in key or key in k for k in own_keys)
+
     sources: list[Any] = [
-        lambda: authors_from_jsonld(art.get("author"), page.nodes) if art else [],
         lambda: clean_authors(
             v
             for key in (
@@ -425,10 +475,21 @@ def _authors(page: PageData, art: dict[str, Any], doc: Any, site_names: list[str
             for v in meta.get(key, [])
             if not v.lower().startswith(("http", "@", "www."))
         ),
-        lambda: clean_authors(page.itemprops.get("author", [])[:3]),
+        lambda: authors_from_microdata(page.itemprops.get("author", []), page.bylines),
         lambda: authors_from_bylines(page.bylines),
         lambda: clean_authors(doc.author.split(";")) if doc is not None and doc.author else [],
     ]
+
+    if any(not is_org and not is_own(name) for name, is_org in entries):
+        return [name for name, _ in entries]
+    house = [name for name, is_org in entries if not is_org or is_own(name)]
+    if house:
+        prefixed = lambda: authors_from_bylines(page.bylines, require_prefix=True)  # noqa: E731
+        for source in (*sources[:2], prefixed):
+            names = [n for n in source() if _site_key(n) not in site_keys and not is_own(n)]
+            if any(looks_like_person(n) for n in names):
+                return names
+        return house
     for source in sources:
         names = [n for n in source() if _site_key(n) not in site_keys]
         if names:

@@ -7,7 +7,14 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["authors_from_bylines", "authors_from_jsonld", "clean_authors"]
+__all__ = [
+    "authors_from_bylines",
+    "authors_from_jsonld",
+    "authors_from_microdata",
+    "clean_authors",
+    "jsonld_author_entries",
+    "looks_like_person",
+]
 
 _PREFIX_RE = re.compile(
     r"^\s*(?:(?:written|posted|reported|text|story|photos?|words|interview)\s+)?"
@@ -30,6 +37,12 @@ _ROLE_WORDS = {
     "autorin", "author", "by", "von", "special", "to", "for", "in", "at", "with",
     "more", "articles", "read", "bio", "follow", "email", "twitter", "copyright",
     "quelle", "source", "fuente", "agenturen", "folgen", "share", "teilen", "profile",
+}  # fmt: skip
+# News agencies, credited as authors like people; some write their name in lower case.
+_AGENCIES = {
+    "dpa", "afp", "ap", "apa", "reuters", "epd", "kna", "sda", "ansa", "efe", "anp", "ntb",
+    "tt", "stt", "pap", "ctk", "mti", "belga", "ddp", "sid", "kyodo", "xinhua", "yonhap",
+    "pti", "ians", "upi", "dts", "afp/dpa", "dpa/afp", "awp", "keystone-sda", "europa press",
 }  # fmt: skip
 _NOISE_RE = re.compile(
     r"https?://\S+|\S+@\S+|\(.*?\)|\[.*?\]|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}"
@@ -57,7 +70,9 @@ def _clean_one(name: str) -> str | None:
         return None
     if any(w.lower().strip(".,") in _ROLE_WORDS for w in words):
         return None
-    if all(w[:1].islower() for w in words if _LETTER_RE.match(w[:1])):
+    if name.casefold() not in _AGENCIES and all(
+        w[:1].islower() for w in words if _LETTER_RE.match(w[:1])
+    ):
         return None
     return name
 
@@ -78,46 +93,136 @@ def clean_authors(values: Iterable[str]) -> list[str]:
     return out
 
 
+_ORG_TYPES = {
+    "Organization", "NewsMediaOrganization", "Corporation", "NewsAgency", "MediaOrganization",
+    "OnlineBusiness", "LocalBusiness", "GovernmentOrganization", "EducationalOrganization",
+}  # fmt: skip
+# Structured names hold one name each; only unambiguous list separators split them.
+_STRUCT_SPLIT_RE = re.compile(r"\s*(?:;|,|&|\||\band\b|\bund\b)\s*", re.IGNORECASE)
+_DOMAIN_RE = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+_STRIP = " .:-\u2013\u2014|·•*\"'“”„"
+
+
+def _clean_structured(name: str) -> list[str]:
+    """Names from one structured (JSON-LD) author name, kept whole where possible.
+
+    A lone name is kept as given (it may be "Staff", a desk or the publisher: the page says
+    so); when a name has several comma-separated parts, parts that are roles, places or
+    descriptions are dropped as in bylines, but the first part is kept.
+    """
+    name = unicodedata.normalize("NFC", name)
+    name = re.sub(r"https?://\S+|\S+@\S+|\(.*?\)|\[.*?\]", " ", name)
+    name = " ".join(name.split()).strip(_STRIP)
+    name = _PREFIX_RE.sub("", name).strip(_STRIP)
+    parts = [p.strip(_STRIP) for p in _STRUCT_SPLIT_RE.split(name)]
+    parts = [p for p in parts if p]
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        part = _CJK_ROLE_RE.sub("", part).strip(_STRIP)
+        if len(parts) > 1 and i > 0:
+            cleaned = _clean_one(part)
+            if cleaned and not _DOMAIN_RE.match(cleaned):
+                out.append(cleaned)
+            continue
+        if (
+            part
+            and _LETTER_RE.search(part)
+            and not any(ch.isdigit() for ch in part)
+            and len(part.split()) <= 8
+            and len(part) <= 80
+        ):
+            out.append(part)
+    return out
+
+
+def jsonld_author_entries(
+    value: Any, nodes: dict[str, dict[str, Any]] | None = None
+) -> list[tuple[str, bool]]:
+    """``(name, is_organization)`` for each author in a schema.org ``author`` value.
+
+    Handles strings, Person/Organization objects, nested lists, ``{"@id": ...}`` references
+    into the page's ``@graph`` (``nodes``), ``givenName``/``familyName``. Untyped objects and
+    plain strings count as persons. Names are deduplicated case-insensitively.
+    """
+    out: list[tuple[str, bool]] = []
+    seen: set[str] = set()
+
+    def add(name: str, is_org: bool) -> None:
+        for part in _clean_structured(name):
+            if part.casefold() not in seen:
+                seen.add(part.casefold())
+                out.append((part, is_org))
+
+    def walk(item: Any, depth: int) -> None:
+        if depth > 3:
+            return
+        if isinstance(item, list):
+            for sub in item:
+                walk(sub, depth + 1)
+            return
+        if isinstance(item, str):
+            add(item, False)
+            return
+        if not isinstance(item, dict):
+            return
+        ref = item.get("@id")
+        if nodes and set(item) <= {"@id", "@type"} and isinstance(ref, str) and ref in nodes:
+            item = nodes[ref]
+        types = item.get("@type")
+        types = types if isinstance(types, list) else [types]
+        is_org = any(t in _ORG_TYPES for t in types if isinstance(t, str))
+        name = item.get("name")
+        if isinstance(name, list):
+            name = name[0] if name and isinstance(name[0], str) else None
+        if not (isinstance(name, str) and name.strip()) and isinstance(item.get("givenName"), str):
+            name = f"{item['givenName']} {item.get('familyName') or ''}"
+        if isinstance(name, str):
+            add(name, is_org)
+
+    walk(value, 0)
+    return out
+
+
 def authors_from_jsonld(value: Any, nodes: dict[str, dict[str, Any]] | None = None) -> list[str]:
     """Person names from a schema.org ``author``: Person/strings/lists; Organizations dropped.
 
     ``nodes`` resolves ``{"@id": ...}`` references into the page's ``@graph``.
     """
-    raw: list[str] = []
-    items = value if isinstance(value, list) else [value]
-    for item in items:
-        if isinstance(item, str):
-            raw.append(item)
-            continue
-        if not isinstance(item, dict):
-            continue
-        if nodes and set(item) <= {"@id", "@type"} and item.get("@id") in nodes:
-            item = nodes[item["@id"]]
-        types = item.get("@type")
-        types = types if isinstance(types, list) else [types]
-        if any(t in ("Organization", "NewsMediaOrganization", "Corporation") for t in types):
-            continue
-        name = item.get("name")
-        if isinstance(name, list):
-            name = name[0] if name and isinstance(name[0], str) else None
-        if not isinstance(name, str) and isinstance(item.get("givenName"), str):
-            name = f"{item['givenName']} {item.get('familyName') or ''}"
-        if isinstance(name, str):
-            raw.append(name)
-    return clean_authors(raw)
+    return [name for name, is_org in jsonld_author_entries(value, nodes) if not is_org]
 
 
-def authors_from_bylines(texts: Iterable[str]) -> list[str]:
+def authors_from_bylines(texts: Iterable[str], *, require_prefix: bool = False) -> list[str]:
     """Names from on-page byline elements: the first that reads like a byline.
 
     Without a "By"-style prefix, every name must have at least two words, which keeps out
-    "Follow", places and other one-word labels found in author-ish markup.
+    "Follow", places and other one-word labels found in author-ish markup. With
+    ``require_prefix``, only bylines starting with such a prefix count.
     """
     for text in texts:
         names = clean_authors([text])
-        if names and (_PREFIX_RE.match(text) or all(_looks_like_name(n) for n in names)):
+        if not names:
+            continue
+        if _PREFIX_RE.match(text) or (
+            not require_prefix and all(looks_like_person(n) for n in names)
+        ):
             return names
     return []
+
+
+def authors_from_microdata(values: list[str], bylines: Iterable[str]) -> list[str]:
+    """``itemprop=author`` names (the first three); a "By ..." byline naming a subset of them
+    wins, since microdata also marks the authors of related-article teasers."""
+    names = clean_authors(values[:3])
+    if len(names) > 1:
+        byline = authors_from_bylines(bylines, require_prefix=True)
+        if byline and {n.casefold() for n in byline} < {n.casefold() for n in names}:
+            return byline
+    return names
+
+
+def looks_like_person(name: str) -> bool:
+    """At least two words, none starting lower-case (a one-word credit is often an agency)."""
+    return _looks_like_name(name)
 
 
 def _looks_like_name(name: str) -> bool:

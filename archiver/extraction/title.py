@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -11,6 +12,10 @@ __all__ = ["choose_title", "similar", "strip_site_suffix"]
 
 _SEP_RE = re.compile(r"\s+(?:[|\-\u2013\u2014:·•»«/~]|::)\s+")
 _NORM_RE = re.compile(r"[^\w]+")
+# Separators written without surrounding spaces; U+3163 (Hangul vowel) is used as a pipe.
+_GLUED_SEP = r"[|\uff5c\u3163\-\u2013\u2014·•»/]"
+_GLUED_SEP_RE = re.compile(rf"(?<=\S){_GLUED_SEP}(?=\S)")
+_ATTACHED_SECTION_RE = re.compile(rf"(?<=\S){_GLUED_SEP}[^\s|\uff5c\u3163\-\u2013\u2014]{{1,12}}$")
 
 
 def _norm(text: str) -> str:
@@ -75,24 +80,55 @@ def strip_site_suffix(title: str, site_names: Iterable[str], url: str) -> str:
     return out.strip()
 
 
+def _trim_attached_site(title: str, keys: set[str]) -> str:
+    """Drop branding glued on without spaces (``"Headline-Section|Site"`` -> ``"Headline"``)."""
+    cuts = [m.start() for m in _GLUED_SEP_RE.finditer(title) if len(title) - m.start() <= 41]
+    cut = next((c for c in reversed(cuts) if _is_site(title[c + 1 :], keys)), None)
+    if cut is None:
+        return title
+    head = title[:cut].rstrip()
+    # One short section label may sit between the headline and the brand ("-Politics|Site").
+    sec = _ATTACHED_SECTION_RE.search(head)
+    if sec is not None and len(head) - len(sec.group(0)) >= 10:
+        head = head[: sec.start()].rstrip()
+    return head if len(head) >= 10 else title
+
+
 def choose_title(
     h1s: Sequence[str],
     declared: Sequence[str | None],
     site_names: Iterable[str],
     url: str,
+    fallback: Sequence[str | None] = (),
 ) -> str | None:
-    """Headline from ``<h1>`` candidates and declared titles (JSON-LD, og:title, ``<title>``)."""
+    """Headline from ``<h1>`` candidates and declared titles (og:title, JSON-LD, ``<title>``).
+
+    ``declared`` are the publisher's independent statements of the title; ``fallback`` are
+    derived guesses used only when nothing else is found. An ``<h1>`` that differs from
+    declared titles which all agree with each other is a display variant.
+    """
     names = [s for s in site_names if s]
-    cleaned = [strip_site_suffix(t, names, url) for t in declared if t and t.strip()]
+    keys = _site_keys(names, url)
+    cleaned = [
+        _trim_attached_site(strip_site_suffix(html.unescape(t), names, url), keys)
+        for t in declared
+        if t and t.strip()
+    ]
     cleaned = [t for t in cleaned if t]
     heads = [h for h in h1s[:8] if 2 <= len(h) <= 400]
-    for head in heads:
-        for declared_title in cleaned:
-            if similar(head, declared_title):
-                # The page's own title wins when the two differ only by a leading kicker
-                # ("Kicker: Headline"); an extra tail usually is unstripped branding.
-                nh, nd = _norm(head), _norm(declared_title)
-                return declared_title if nh.endswith(nd) or nd.endswith(nh) else head
+    head = next((h for h in heads if any(similar(h, d) for d in cleaned)), None)
+    if len(cleaned) >= 2 and len({_norm(t) for t in cleaned}) == 1:
+        # Every declared title says the same thing: an <h1> that differs is a display variant.
+        return cleaned[0]
+    if head is not None:
+        declared_title = next(d for d in cleaned if similar(head, d))
+        # The page's own title wins when the two differ only by a leading kicker
+        # ("Kicker: Headline"); an extra tail usually is unstripped branding.
+        nh, nd = _norm(head), _norm(declared_title)
+        return declared_title if nh.endswith(nd) or nd.endswith(nh) else head
     if cleaned:
         return cleaned[0]
-    return heads[0] if heads else None
+    if heads:
+        return heads[0]
+    rest = [t for t in fallback if t and t.strip()]
+    return strip_site_suffix(rest[0], names, url) if rest else None
