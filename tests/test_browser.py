@@ -75,8 +75,9 @@ def test_an_archived_article_replays_from_the_archive_alone(replay: dict[str, An
     loaded = [src for src, width in images if width > 0]
     assert any("harbour.png" in src for src in loaded), images
     assert all(src.startswith(server) for src, _ in images), images
-    css = [u for u in log.responses if "style.css" in u]
-    assert css and all(log.responses[u] == 200 for u in css)
+    # Captured a moment before the page, the stylesheet may first redirect to its own time.
+    css = {u: status for u, status in log.responses.items() if "style.css" in u}
+    assert 200 in css.values() and set(css.values()) <= {200, 302}, css
     assert only_the_replay_server(log, server) == []
     assert log.failures == [] or all(u.startswith(server) for u in log.failures)
 
