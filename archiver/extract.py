@@ -29,6 +29,7 @@ from archiver.extraction.authors import (
     jsonld_author_entries,
     looks_like_person,
 )
+from archiver.extraction.boilerplate import drop_boilerplate, drop_boilerplate_paragraphs
 from archiver.extraction.dates import (
     ParsedDate,
     date_from_url,
@@ -289,8 +290,9 @@ def _parse(html: bytes | str, encoding: str | None) -> Any:
 
 
 def _body(tree: Any, url: str, hints: ExtractHints) -> Any:
+    tree = _copy_tree(tree)
+    drop_boilerplate(tree)
     if hints.drop_selectors or hints.body_selector:
-        tree = _copy_tree(tree)
         if hints.drop_selectors:
             _drop_selectors(tree, hints.drop_selectors)
         if hints.body_selector:
@@ -381,6 +383,7 @@ def extract(
     )
 
     text = _paragraphs(doc.text if doc is not None else None)
+    text = drop_boilerplate_paragraphs(text)
     if title and text:
         first, _, rest = text.partition("\n\n")
         if similar(first, title) and len(first) <= len(title) + 20:

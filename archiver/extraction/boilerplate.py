@@ -1,0 +1,124 @@
+"""Generic page furniture removed around body extraction.
+
+Only general semantics: HTML elements and ARIA roles meant for side content, hidden elements,
+schema.org microdata that only carries metadata values, link-dense lists (related-article
+lists), class/id tokens that name widgets (related links, newsletter boxes, share bars,
+captions, ...) and cross-reference lines such as "Read more: ...". No site is named here. An
+element is kept when it holds a large share of the page's paragraph text, so a mislabelled
+article wrapper never disappears.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["drop_boilerplate", "drop_boilerplate_paragraphs"]
+
+_WORDS = (
+    "related",
+    "newsletter",
+    "share",
+    "sharing",
+    "social",
+    "promo",
+    "teaser",
+    "author-bio",
+    "caption",
+    "credit",
+)
+_CLASS_RE = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(re.escape(w) for w in _WORDS) + r")(?:$|[\s_-])", re.I
+)
+_TAGS = frozenset(("figcaption", "aside"))
+_ROLES = frozenset(("complementary",))
+# microdata properties whose text is a machine value (dates, URLs, sizes), never prose
+_META_PROPS = frozenset(
+    (
+        "datePublished",
+        "dateCreated",
+        "dateModified",
+        "url",
+        "width",
+        "height",
+        "logo",
+        "image",
+        "publisher",
+        "mainEntityOfPage",
+        "thumbnailUrl",
+    )
+)
+_HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_MAX_SHARE = 0.4  # an element with more of the page's <p> text than this is never dropped
+_LINK_LIST_SHARE = 0.6  # a list whose text is at least this much link text is navigation
+
+
+def _text_len(el: Any) -> int:
+    return sum(len(t) for t in el.xpath(".//p//text()"))
+
+
+def _is_link_list(lst: Any) -> bool:
+    if len(lst.findall("li")) < 2:
+        return False
+    text = "".join(lst.itertext()).strip()
+    if not text:
+        return False
+    linked = sum(len("".join(a.itertext()).strip()) for a in lst.iter("a"))
+    return linked >= _LINK_LIST_SHARE * len(text)
+
+
+def _is_furniture(el: Any) -> bool:
+    tag = el.tag
+    if tag in _TAGS or el.get("role") in _ROLES:
+        return True
+    if tag != "a" and el.get("itemprop") in _META_PROPS:
+        return True
+    if el.get("hidden") is not None or _HIDDEN_RE.search(el.get("style", "")):
+        return True
+    if tag in ("ul", "ol") and _is_link_list(el):
+        return True
+    attrs = f"{el.get('class', '')} {el.get('id', '')}"
+    return bool(attrs.strip()) and bool(_CLASS_RE.search(attrs))
+
+
+def drop_boilerplate(tree: Any) -> int:
+    """Remove side content from ``tree`` in place; return how many elements were removed."""
+    candidates = [el for el in tree.iter("*") if isinstance(el.tag, str) and _is_furniture(el)]
+    if not candidates:
+        return 0
+    total = _text_len(tree) or 1
+    removed = 0
+    for el in candidates:
+        if el.getparent() is None or el.tag in ("html", "body"):
+            continue
+        if _text_len(el) > _MAX_SHARE * total:
+            continue
+        el.drop_tree()
+        removed += 1
+    return removed
+
+
+# Cross-reference lines ("Read more: <headline>") and bare widget labels, in a few languages.
+_XREF_RE = re.compile(
+    r"^(?:read more|read also|also read|see more|see also|related(?: articles?| stories)?|"
+    r"more|don'?t miss|recommended|watch|listen|lees ook|lesen sie auch|mehr zum thema|"
+    r"auch interessant|les også|läs också|lue myös|lire aussi|à lire aussi|leer más|"
+    r"lee también|leia também|leggi anche)\s*[:|»>]",
+    re.I,
+)
+_LABEL_RE = re.compile(
+    r"^(?:read more|related|related articles|related stories|more on this|tags|share|"
+    r"share this(?: article| story)?|comments?|advertisement|anzeige|werbung|"
+    r"you may also like|you might also like|recommended|don'?t miss|also read|"
+    r"more from [\w .'-]{1,40})\W*$",
+    re.I,
+)
+
+
+def drop_boilerplate_paragraphs(text: str) -> str:
+    """Drop ``\\n\\n``-separated paragraphs that are cross-reference lines or widget labels."""
+    if not text:
+        return text
+    paras = text.split("\n\n")
+    kept = [p for p in paras if not (_XREF_RE.match(p) or _LABEL_RE.match(p))]
+    return "\n\n".join(kept) if len(kept) != len(paras) else text
