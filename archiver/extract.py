@@ -6,6 +6,7 @@ can run it in a process pool and ``archiver reextract`` can run it over old WARC
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import unicodedata
@@ -29,7 +30,12 @@ from archiver.extraction.authors import (
     jsonld_author_entries,
     looks_like_person,
 )
-from archiver.extraction.boilerplate import drop_boilerplate, drop_boilerplate_paragraphs
+from archiver.extraction.boilerplate import (
+    drop_boilerplate,
+    drop_boilerplate_paragraphs,
+    drop_trailing_links,
+    link_texts,
+)
 from archiver.extraction.dates import (
     ParsedDate,
     date_from_url,
@@ -307,11 +313,56 @@ def _body(tree: Any, url: str, hints: ExtractHints) -> Any:
         with_metadata=True,
         url=url,
     )
+    links = link_texts(tree)
+    doc = _run_trafilatura(tree, url, options)
+    if doc is not None and doc.text:
+        doc.text = drop_trailing_links(doc.text, links)
+    return doc
+
+
+def _run_trafilatura(tree: Any, url: str, options: Extractor) -> Any:
+    """trafilatura's document for ``tree``; for an empty page, for its script-held article."""
+    hydrated = None
     try:
-        return trafilatura.bare_extraction(tree, url=url, options=options)
+        doc: Any = trafilatura.bare_extraction(tree, url=url, options=options)
+        if doc is None or len(doc.text or "") < _MIN_ARTICLE_CHARS:
+            hydrated = _hydration_html(tree)
+        if hydrated is None:
+            return doc
+        wrapper = lxml_html.fromstring(f"<html><body><article>{hydrated}</article></body></html>")
+        drop_boilerplate(wrapper)
+        fallback: Any = trafilatura.bare_extraction(wrapper, url=url, options=options)
     except Exception:  # trafilatura is robust, but a crawl must never die on one page
         logger.exception("trafilatura failed on %s", url)
         return None
+    if fallback is None or len(fallback.text or "") <= len((doc and doc.text) or ""):
+        return doc
+    return fallback
+
+
+# a JSON string literal in an inline script, long enough to hold an article
+_JSON_STR_RE = re.compile(r'"((?:[^"\\]|\\.){1000,})"')
+_MARKUP_RE = re.compile(r"<(?:p|br)\b", re.I)
+
+
+def _hydration_html(tree: Any) -> str | None:
+    """The longest HTML fragment with paragraphs held in an inline script's JSON data.
+
+    Pages rendered client-side ship their article as data for the script (hydration state)
+    and leave the HTML body empty; this is that article's markup, or None.
+    """
+    best = ""
+    for script in tree.iter("script"):
+        if script.get("src") or not script.text:
+            continue
+        for match in _JSON_STR_RE.finditer(script.text):
+            try:
+                value = json.loads(f'"{match.group(1)}"')
+            except ValueError:
+                continue
+            if len(value) > len(best) and len(_MARKUP_RE.findall(value)) >= 3:
+                best = value
+    return best or None
 
 
 def _copy_tree(tree: Any) -> Any:

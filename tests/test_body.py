@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 from lxml import html as lxml_html
 
-from archiver.extraction.boilerplate import drop_boilerplate, drop_boilerplate_paragraphs
+from archiver.extract import extract
+from archiver.extraction.boilerplate import (
+    drop_boilerplate,
+    drop_boilerplate_paragraphs,
+    drop_trailing_links,
+    link_texts,
+)
 
 ARTICLE = "".join(
     f"<p>Paragraph {i} of the article body with enough words to matter.</p>" for i in range(8)
@@ -71,3 +79,43 @@ def test_drops_cross_reference_lines_and_labels() -> None:
         "More people came than expected."
     )
     assert drop_boilerplate_paragraphs("") == ""
+
+
+LONG = ("A long paragraph of article prose that goes on well past the threshold. " * 3).strip()
+
+
+def test_link_texts_are_normalised() -> None:
+    tree = lxml_html.fromstring("<div><a href='/a'> Other\n story </a><a href='/b'>x</a></div>")
+    assert link_texts(tree) == {"Other story"}
+
+
+def test_drops_short_link_lines_after_the_last_long_paragraph() -> None:
+    links = {"Another story", "A third story"}
+    text = f"{LONG}\n{LONG}\nAnother story\nRead more: somewhere\nA third story"
+    assert drop_trailing_links(text, links) == f"{LONG}\n{LONG}"
+
+
+def test_keeps_the_tail_unless_every_line_is_a_link() -> None:
+    links = {"Another story"}
+    text = f"{LONG}\nAnother story\nThe reporter can be reached by mail."
+    assert drop_trailing_links(text, links) == text
+    assert drop_trailing_links("Short.\nAnother story", links) == "Short.\nAnother story"
+    assert drop_trailing_links(text, set()) == text
+
+
+def test_reads_the_article_from_script_data_when_the_html_is_empty() -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {i} of a client-rendered article, with enough words in it.</p>"
+        for i in range(20)
+    )
+    state = json.dumps({"page": {"article": {"id": 7, "html": paragraphs}}})
+    html = (
+        "<html><head><title>A story</title>"
+        '<meta property="og:type" content="article">'
+        f"<script>window.__STATE__ = {state};</script></head>"
+        "<body><div id='root'></div></body></html>"
+    )
+    art = extract(html, "https://example.org/news/2024/a-story-123")
+    assert art.text is not None
+    assert "Paragraph 0 of a client-rendered article" in art.text
+    assert "Paragraph 19" in art.text

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["drop_boilerplate", "drop_boilerplate_paragraphs"]
+__all__ = ["drop_boilerplate", "drop_boilerplate_paragraphs", "drop_trailing_links", "link_texts"]
 
 _WORDS = (
     "related",
@@ -122,3 +122,46 @@ def drop_boilerplate_paragraphs(text: str) -> str:
     paras = text.split("\n\n")
     kept = [p for p in paras if not (_XREF_RE.match(p) or _LABEL_RE.match(p))]
     return "\n\n".join(kept) if len(kept) != len(paras) else text
+
+
+_LONG_PARAGRAPH = 150  # characters: a paragraph of article prose
+_SHORT_TAIL = 150  # characters: a trailing line no longer than this may be a link
+_MAX_TAIL = 5  # at most this many trailing lines are trimmed together
+_TAIL_LINK_SHARE = 0.5  # a trailing line with at least this much link text is a link
+
+
+def link_texts(tree: Any) -> set[str]:
+    """The whitespace-normalised texts of the links in ``tree`` (3 characters or more)."""
+    texts = (" ".join("".join(a.itertext()).split()) for a in tree.iter("a"))
+    return {t for t in texts if len(t) >= 3}
+
+
+def _link_share(line: str, links: set[str]) -> float:
+    linked = sum(len(link) for link in links if link in line)
+    return min(1.0, linked / max(1, len(line)))
+
+
+def _is_tail_link(line: str, links: set[str]) -> bool:
+    if _XREF_RE.match(line) or _LABEL_RE.match(line):
+        return True
+    return len(line) < _SHORT_TAIL and _link_share(line, links) >= _TAIL_LINK_SHARE
+
+
+def drop_trailing_links(text: str, links: set[str]) -> str:
+    """Drop the short, link-heavy lines after the last long one (lines are paragraphs).
+
+    Extractors often run on past the article into a few "more stories" links; those lines
+    are short and mostly the text of links on the page. All of them must be, or none goes.
+    """
+    if not text or not links:
+        return text
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    last_long = max((i for i, line in enumerate(lines) if len(line) >= _LONG_PARAGRAPH), default=-1)
+    if last_long < 0:
+        return text
+    tail = [line for line in lines[last_long + 1 :] if line]
+    if not tail or len(tail) > _MAX_TAIL:
+        return text
+    if all(_is_tail_link(t, links) for t in tail):
+        return "\n".join(lines[: last_long + 1])
+    return text
