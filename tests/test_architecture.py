@@ -39,6 +39,7 @@ CORE_MODULES = [
     "archiver.search",
     "archiver.reextract",
     "archiver.replay",
+    "archiver.httpserver",
 ]
 
 

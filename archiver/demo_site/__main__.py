@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 from archiver.demo_site.server import SITE_DIR, SiteFiles, load_manifest, make_server
+from archiver.fsutil import atomic_write_text
+from archiver.httpserver import stop_on_signal
 
 DEFAULT_PORT = 8093
 
@@ -56,18 +55,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temp file + rename, so a poller never reads a half-written port."""
-    fd, tmp = tempfile.mkstemp(prefix=".port-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve in the foreground: 0 after a clean stop (Ctrl-C, SIGTERM), 1 if it cannot bind."""
     args = _parser().parse_args(argv)
@@ -85,10 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         print(f"Cannot serve the demo site on {args.host}:{args.port}: {err}", file=sys.stderr)
         return 1
-    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     try:
         if args.port_file:
-            _write_atomically(args.port_file, f"{server.port}\n")
+            atomic_write_text(args.port_file, f"{server.port}\n")
         print(f"Demo site serving on {server.base_url}/", file=sys.stderr, flush=True)
         server.serve_forever()
     except KeyboardInterrupt:

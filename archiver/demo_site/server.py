@@ -14,8 +14,6 @@ import json
 import logging
 import posixpath
 import re
-import socket
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,10 +22,12 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from archiver.httpserver import LocalHTTPServer
 
 __all__ = [
     "BASE_URL_PLACEHOLDER",
@@ -342,31 +342,13 @@ class DemoHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-class DemoServer(ThreadingHTTPServer):
+class DemoServer(LocalHTTPServer):
     """A threading HTTP server for the demo site; ``stop()`` ends it from any thread."""
 
-    daemon_threads = True
-    block_on_close = False
-
     def __init__(self, address: tuple[str, int], site: SiteFiles) -> None:
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
         super().__init__(address, DemoHandler)
         self.site = site
         self._thread: threading.Thread | None = None
-
-    @property
-    def port(self) -> int:
-        """The bound port (the real one when 0 was asked for)."""
-        return int(self.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        """``http://HOST:PORT`` without a trailing slash."""
-        host = str(self.server_address[0])
-        if ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
 
     def start(self) -> str:
         """Serve in a daemon thread; returns the base URL."""
@@ -384,14 +366,6 @@ class DemoServer(ThreadingHTTPServer):
             self._thread.join(timeout=10)
             self._thread = None
         self.server_close()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Clients that hang up are normal for a crawl target; anything else is logged."""
-        error = sys.exc_info()[1]
-        if isinstance(error, ConnectionError | TimeoutError):
-            logger.debug("client %s went away: %r", client_address, error)
-        else:
-            logger.exception("error answering %s", client_address)
 
 
 def make_server(

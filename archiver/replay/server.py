@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import logging
 import signal
-import socket
 import string
 import sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from archiver import __version__
 from archiver.cdxj import CdxjIndex
 from archiver.fsutil import atomic_write_text
+from archiver.httpserver import LocalHTTPServer, stop_on_signal
 from archiver.replay.app import ReplayApp, Reply, failure, not_allowed
 
 __all__ = ["ReplayServer", "make_server", "run"]
@@ -85,36 +84,12 @@ class ReplayHandler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
 
 
-class ReplayServer(ThreadingHTTPServer):
+class ReplayServer(LocalHTTPServer):
     """A threading HTTP server for one archive."""
 
-    daemon_threads = True
-    block_on_close = False
-
     def __init__(self, address: tuple[str, int], app: ReplayApp) -> None:
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
         super().__init__(address, ReplayHandler)
         self.app = app
-
-    @property
-    def port(self) -> int:
-        """The bound port (the real one when 0 was asked for)."""
-        return int(self.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        """``http://HOST:PORT`` without a trailing slash."""
-        host = str(self.server_address[0])
-        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Clients that hang up are normal; anything else is logged."""
-        error = sys.exc_info()[1]
-        if isinstance(error, ConnectionError | TimeoutError):
-            logger.debug("client %s went away: %r", client_address, error)
-        else:
-            logger.exception("error answering %s", client_address)
 
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 0) -> ReplayServer:
@@ -122,16 +97,12 @@ def make_server(root: Path, host: str = "127.0.0.1", port: int = 0) -> ReplaySer
     return ReplayServer((host, port), ReplayApp(root, CdxjIndex(root)))
 
 
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 def run(
     root: Path, host: str = "127.0.0.1", port: int = 8090, port_file: Path | None = None
 ) -> None:
     """Serve until SIGINT or SIGTERM; the port goes to `port_file` (atomically) once listening."""
     server = make_server(root, host, port)
-    previous = signal.signal(signal.SIGTERM, _stop)
+    previous = signal.signal(signal.SIGTERM, stop_on_signal)
     try:
         if port_file is not None:
             atomic_write_text(port_file, f"{server.port}\n")
