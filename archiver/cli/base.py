@@ -1,0 +1,89 @@
+"""The `archiver` group, its shared options and errors: data to stdout, progress to stderr;
+exit 0 done, 1 failed, 2 usage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from archiver import __version__
+from archiver.archive import ArchiveLayout
+from archiver.catalog import Catalog
+from archiver.siteconfig import ConfigError, SiteConfig, load_site_config
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ConfigProblem(click.ClickException):
+    """A bad config: names the file and key; exit status 2."""
+
+    exit_code = 2
+
+
+class Failed(click.ClickException):
+    """The command ran but did not succeed; exit status 1."""
+
+    exit_code = 1
+
+
+def archive_option(func: F) -> F:
+    """--archive DIR, shared by every command that reads or writes an archive."""
+    return click.option(
+        "--archive",
+        "archive_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("archive"),
+        show_default=True,
+        envvar="ARCHIVER_ARCHIVE",
+        help="Archive directory (env ARCHIVER_ARCHIVE).",
+    )(func)
+
+
+def overrides_option(help_text: str) -> Callable[[F], F]:
+    """-s/--set KEY=VALUE (repeatable), for the commands that run crawls."""
+    return click.option(
+        "-s", "--set", "overrides", multiple=True, metavar="KEY=VALUE", help=help_text
+    )
+
+
+def json_option(func: F) -> F:
+    """--json: machine-readable output on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archiver")
+def cli() -> None:
+    """Archive news sites into WARC files and clean article JSON."""
+
+
+def load_config(path: Path) -> SiteConfig:
+    try:
+        return load_site_config(path)
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from exc
+
+
+def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--set")
+        settings[key.strip()] = value
+    return settings
+
+
+def open_catalog(archive_dir: Path) -> Catalog:
+    layout = ArchiveLayout(archive_dir)
+    if not layout.catalog_path.exists():
+        raise Failed(f"no catalog at {layout.catalog_path} (run a crawl or `archiver reindex`)")
+    return Catalog(layout.catalog_path)
+
+
+def main(args: Sequence[str] | None = None) -> None:
+    """Console-script entry point; `args` lets tests call it directly."""
+    cli.main(args=list(args) if args is not None else None, prog_name="archiver")

@@ -1,0 +1,207 @@
+"""Commands that fetch: crawl, schedule, archive."""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from archiver.cli.base import (
+    ConfigProblem,
+    Failed,
+    archive_option,
+    cli,
+    json_option,
+    load_config,
+    overrides_option,
+    parse_overrides,
+)
+from archiver.locking import SiteLocked, acquire_site_lock
+from archiver.oneoff import DEFAULT_COLLECTION
+
+
+@cli.command()
+@click.argument("configs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@archive_option
+@overrides_option("Override a Scrapy/ARCHIVER_* setting (repeatable), as `scrapy crawl -s`.")
+@click.option("--warc-max-size", type=int, help="Roll WARC files over at this many bytes.")
+@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the interrupted run of each site where it stopped (its queued requests).",
+)
+@json_option
+@click.option("-v", "--verbose", is_flag=True, help="Log every request (DEBUG).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and the summary.")
+def crawl(
+    configs: tuple[Path, ...],
+    archive_dir: Path,
+    overrides: tuple[str, ...],
+    warc_max_size: int | None,
+    workers: int | None,
+    resume: bool,
+    as_json: bool,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Crawl the feeds, sitemaps and sections of each site CONFIG into the archive.
+
+    \b
+    Example:
+        archiver crawl configs/demo.yaml --archive archive/
+        archiver crawl configs/demo.yaml --resume     # after Ctrl-C
+
+    Only what is new, or due for a recapture (crawl.recapture), is fetched; unchanged pages
+    become WARC revisit records. Progress goes to stderr, then a summary per site; with --json
+    the summaries are printed to stdout as JSON. Exit 0 when every crawl finished, 1 when one
+    failed or the site is being crawled already, 2 for a bad config or option.
+    """
+    site_configs = [load_config(path) for path in configs]
+    settings = parse_overrides(overrides)
+    settings["ARCHIVER_ARCHIVE_DIR"] = str(archive_dir)
+    settings["LOG_LEVEL"] = "DEBUG" if verbose else ("WARNING" if quiet else "INFO")
+    if warc_max_size is not None:
+        settings["ARCHIVER_WARC_MAX_SIZE"] = warc_max_size
+    if workers is not None:
+        settings["ARCHIVER_EXTRACT_WORKERS"] = workers
+    from archiver.runner import run_crawls  # imports Scrapy only when crawling
+
+    with ExitStack() as locks:  # one crawl per site at a time; released when the crawls end
+        try:
+            for config in site_configs:
+                locks.enter_context(acquire_site_lock(archive_dir, config.site))
+        except SiteLocked as exc:
+            raise Failed(str(exc)) from exc
+        summaries = run_crawls(site_configs, settings, resume=resume)
+    for summary in summaries:
+        click.echo(summary.render(), err=True)
+    if as_json:
+        click.echo(json.dumps([s.to_dict() for s in summaries], indent=2))
+    failed = [s for s in summaries if s.failure()]
+    if failed:
+        raise Failed("; ".join(f"{s.site}: {s.failure()}" for s in failed))
+
+
+@cli.command()
+@click.argument("configs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@archive_option
+@overrides_option("Passed on to every `archiver crawl` it runs (repeatable).")
+@click.option("--run-now", is_flag=True, help="Crawl every site once at start, then as scheduled.")
+def schedule(
+    configs: tuple[Path, ...], archive_dir: Path, overrides: tuple[str, ...], run_now: bool
+) -> None:
+    """Crawl each site CONFIG whenever its crawl.schedule (cron, local time) says, until stopped.
+
+    \b
+    Example:
+        archiver schedule configs/demo.yaml --archive archive/ --run-now
+
+    Each run is an `archiver crawl` of its own, never two of one site at once; its log goes to
+    <archive>/logs/<site>/, and one line per run to stdout. Ctrl-C or SIGTERM stops gracefully:
+    running crawls finish their pages in flight (a second signal stops them at once).
+    """
+    from archiver.schedule import ScheduledSite, Scheduler
+
+    parse_overrides(overrides)  # usage errors now, not in every run
+    sites: dict[str, ScheduledSite] = {}
+    for path in configs:
+        config = load_config(path)
+        if config.crawl.schedule is None:
+            raise ConfigProblem(
+                f"{path}: crawl.schedule: missing; `archiver schedule` needs a cron expression "
+                "such as '*/30 * * * *' or '@hourly'"
+            )
+        if config.site in sites:
+            raise ConfigProblem(
+                f"{path}: site: {config.site!r} is also in {sites[config.site].config}"
+            )
+        sites[config.site] = ScheduledSite(path, config.site, config.crawl.schedule)
+    Scheduler(list(sites.values()), archive_dir, overrides, run_now=run_now).run()
+
+
+@cli.command("archive")
+@click.argument("urls", nargs=-1)
+@click.option(
+    "-i",
+    "--input",
+    "url_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Also archive the URLs in FILE, one per line ('-': standard input).",
+)
+@archive_option
+@click.option(
+    "--site",
+    default=DEFAULT_COLLECTION,
+    show_default=True,
+    help="Collection to archive into (a config's site key files it with that site's crawls).",
+)
+@click.option("--no-requisites", is_flag=True, help="Only the pages, not what they need to show.")
+@click.option("--ignore-robots", is_flag=True, help="Fetch pages robots.txt disallows.")
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait per request."
+)
+@overrides_option("Override a Scrapy/ARCHIVER_* setting (repeatable).")
+@json_option
+@click.option("-v", "--verbose", is_flag=True, help="Log every request (DEBUG).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and the verdicts.")
+def archive(
+    urls: tuple[str, ...],
+    url_file: TextIO | None,
+    archive_dir: Path,
+    site: str,
+    no_requisites: bool,
+    ignore_robots: bool,
+    timeout: float,
+    overrides: tuple[str, ...],
+    as_json: bool,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Archive URLs now, each with what it needs to replay: stylesheets, fonts, images, scripts.
+
+    \b
+    Example:
+        archiver archive https://news.example.com/2026/11/27/story
+        archiver archive -i urls.txt --site investigations --json
+
+    Prints a line per URL on stdout, tab-separated: status, article id, JSON path, replay
+    address, URL. Exit 0 when every URL was archived, 1 when one failed (its response, if
+    any, is archived all the same), 2 for a bad URL or option (before anything is fetched).
+    """
+    from archiver.oneoff import BadUrl, check_collection, check_url, read_url_list
+
+    given = [*urls, *(read_url_list(url_file) if url_file else [])]
+    if not given:
+        raise click.UsageError("give at least one URL (or -i FILE)")
+    try:
+        checked = list(dict.fromkeys(check_url(u) for u in given))
+        check_collection(site)
+    except BadUrl as exc:
+        raise ConfigProblem(str(exc)) from exc
+    settings = parse_overrides(overrides)
+    settings["ARCHIVER_ARCHIVE_DIR"] = str(archive_dir)
+    settings["LOG_LEVEL"] = "DEBUG" if verbose else ("WARNING" if quiet else "INFO")
+    settings["ROBOTSTXT_OBEY"] = not ignore_robots
+    settings["DOWNLOAD_TIMEOUT"] = timeout
+    from archiver.runner import run_archive
+
+    outcomes, _ = run_archive(checked, site, settings, requisites=not no_requisites)
+    if as_json:
+        click.echo(json.dumps([o.to_dict() for o in outcomes], indent=2, ensure_ascii=False))
+    else:
+        for outcome in outcomes:
+            click.echo(outcome.line(str(archive_dir)))
+    for outcome in outcomes:
+        what = "archived" if outcome.ok else f"FAILED ({outcome.error})"
+        kind = {True: "article", False: "not an article", None: "no document"}[outcome.is_article]
+        requisites = f"{outcome.requisites_fetched} requisites"
+        if outcome.requisites_failed:
+            requisites += f", {outcome.requisites_failed} failed"
+        click.echo(f"{what}: {outcome.url} ({kind}; {requisites})", err=True)
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        raise Failed(f"{len(failed)} of {len(outcomes)} URL(s) could not be archived")

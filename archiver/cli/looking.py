@@ -1,0 +1,277 @@
+"""Commands that read the archive: extract, list, show, history, search, sections."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+
+from archiver.cli.base import (
+    ConfigProblem,
+    Failed,
+    archive_option,
+    cli,
+    json_option,
+    load_config,
+    open_catalog,
+)
+from archiver.search import QUERY_SYNTAX, match_expression
+
+
+@cli.command("extract")
+@click.argument("html_file", type=click.File("rb"))
+@click.option("--url", required=True, help="The URL the page was served from (for links, ids).")
+@click.option("--encoding", help="Character encoding, if the file's markup does not say.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A site config whose `extract:` hints apply (body selector, drop selectors).",
+)
+def extract_file(
+    html_file: BinaryIO, url: str, encoding: str | None, config_path: Path | None
+) -> None:
+    """Extract the article from a local HTML file (no network) and print it as JSON.
+
+    \b
+    Example:
+        archiver extract page.html --url https://news.example.com/2026/11/27/story
+        curl -s URL | archiver extract - --url URL
+
+    Exit 0 with the JSON on stdout (is_article false for a page that is not an article),
+    1 when the file cannot be read as a page, 2 for a bad option or config.
+    """
+    from archiver.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractionError, extract
+    from archiver.oneoff import BadUrl, check_url
+    from archiver.reextract import hints_from_config
+
+    try:
+        check_url(url)
+    except BadUrl as exc:
+        raise ConfigProblem(str(exc)) from exc
+    hints = hints_from_config(load_config(config_path)) if config_path else None
+    try:
+        article = extract(html_file.read(), url, hints, encoding=encoding)
+    except ExtractionError as exc:
+        raise Failed(f"cannot extract {html_file.name}: {exc}") from exc
+    document = {
+        **article.to_dict(),
+        "extractor": {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION},
+    }
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+@cli.command("list")
+@archive_option
+@click.option("--site", help="Only this site.")
+@click.option("--limit", type=int, help="At most this many articles.")
+@click.option("--all", "include_all", is_flag=True, help="Include pages that are not articles.")
+@json_option
+def list_articles(
+    archive_dir: Path, site: str | None, limit: int | None, include_all: bool, as_json: bool
+) -> None:
+    """List archived articles, newest first: site, published, title, URL.
+
+    \b
+    Example:
+        archiver list --site demo --limit 10
+    """
+    with open_catalog(archive_dir) as catalog:
+        rows = catalog.list_articles(site=site, limit=limit, only_articles=not include_all)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row.__dict__, ensure_ascii=False))
+        return
+    for row in rows:
+        published = (row.published or "-")[:16]
+        click.echo(f"{row.id}  {row.site:<12} {published:<16}  {row.title or '(no title)'}")
+        click.echo(f"{'':18}{row.url}")
+    click.echo(f"{len(rows)} article(s)", err=True)
+
+
+@cli.command()
+@click.argument("article_id")
+@archive_option
+@click.option("--version", "version", type=int, help="This version (default: the newest).")
+def show(article_id: str, archive_dir: Path, version: int | None) -> None:
+    """Print one article document (JSON) by its id.
+
+    \b
+    Example:
+        archiver show 3f2a9c0d41b7e8aa
+    """
+    with open_catalog(archive_dir) as catalog:
+        row = catalog.article(article_id, version)
+    if row is None:
+        raise Failed(f"no article {article_id!r} in {archive_dir}")
+    path = archive_dir / row.json_path
+    try:
+        click.echo(path.read_text(encoding="utf-8"), nl=False)
+    except OSError as exc:
+        raise Failed(f"cannot read {path}: {exc}") from exc
+
+
+@cli.command()
+@click.argument("article_id")
+@archive_option
+@json_option
+def history(article_id: str, archive_dir: Path, as_json: bool) -> None:
+    """Show how one article changed: its versions, every fetch of it, takedowns.
+
+    \b
+    Example:
+        archiver history 3f2a9c0d41b7e8aa
+    """
+    with open_catalog(archive_dir) as catalog:
+        versions = catalog.versions(article_id)
+        if not versions:
+            raise Failed(f"no article {article_id!r} in {archive_dir}")
+        urls = sorted({*catalog.urls_of(article_id), *(v.url for v in versions)})
+        fetches = sorted(
+            (row for url in urls for row in catalog.fetches(url)), key=lambda r: r.date
+        )
+        events = catalog.events(article_id=article_id)
+    changes = {v.version: _changed_fields(archive_dir / v.json_path) for v in versions}
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "id": article_id,
+                    "versions": [{**v.__dict__, "changed": changes[v.version]} for v in versions],
+                    "fetches": [f.__dict__ for f in fetches],
+                    "events": [e.__dict__ for e in events],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo(f"{article_id}  {versions[-1].title or '(no title)'}")
+    for v in versions:
+        what = ", ".join(changes[v.version]) if v.version > 1 else "first capture"
+        click.echo(f"  v{v.version}  {v.fetched_at}  {what}  ({v.json_path})")
+    for f in fetches:
+        kind = "revisit (unchanged)" if f.record_type == "revisit" else "response"
+        click.echo(f"  fetch  {f.date}  {f.status}  {kind}  {f.url}")
+    for e in events:
+        click.echo(f"  {e.kind}  {e.date}  {e.detail}  {e.url}")
+
+
+def _changed_fields(path: Path) -> list[str]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ["(document unreadable)"]
+    changes = doc.get("changes") or {}
+    fields: list[str] = changes.get("fields", [])
+    return fields
+
+
+@cli.command(epilog=f"Query syntax: {QUERY_SYNTAX}")
+@click.argument("query")
+@archive_option
+@click.option("--site", help="Only this site.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N hits."
+)
+@json_option
+def search(query: str, archive_dir: Path, site: str | None, limit: int, as_json: bool) -> None:
+    """Find articles by the words of their title and text, best match first.
+
+    \b
+    Example:
+        archiver search harbour
+        archiver search '"marsh lane" librar*' --site demo --json
+
+    Searches the newest version of each article. A hit is a block of id, site, published date
+    and title, URL, and a snippet with the matches in [brackets]; --json prints one object per
+    line. Exit 0 with hits, 1 with none.
+    """
+    if match_expression(query) is None:
+        raise click.UsageError(f"nothing to search for in {query!r}: it has no word")
+    with open_catalog(archive_dir) as catalog:
+        hits = catalog.search(query, site=site, limit=limit)
+        total = catalog.search_count(query, site=site) if hits else 0
+    for hit in hits:
+        if as_json:
+            click.echo(json.dumps(dataclasses.asdict(hit), ensure_ascii=False))
+            continue
+        published = (hit.published or "-")[:16]
+        click.echo(f"{hit.id}  {hit.site:<12} {published:<16}  {hit.title or '(no title)'}")
+        click.echo(f"{'':18}{hit.url}")
+        click.echo(f"{'':18}{hit.snippet}")
+        click.echo()
+    if not hits:
+        where = f" in site {site!r}" if site else ""
+        raise Failed(f"no article matches {query!r}{where}")
+    click.echo(f"{len(hits)} of {total} article(s) matching {query!r}", err=True)
+
+
+@cli.command()
+@click.argument("site")
+@archive_option
+@click.option(
+    "--at",
+    "at",
+    metavar="TIME",
+    help="ISO date or time, UTC unless it has an offset; a date means the end of that day. "
+    "Default: now.",
+)
+@click.option("--section", help="Only this section.")
+@click.option(
+    "--kind", type=click.Choice(["section", "feed", "sitemap"]), help="Only this kind of source."
+)
+@json_option
+def sections(
+    site: str,
+    archive_dir: Path,
+    at: str | None,
+    section: str | None,
+    kind: str | None,
+    as_json: bool,
+) -> None:
+    """Show what each section page, feed and sitemap of SITE listed at a given time.
+
+    \b
+    Example:
+        archiver sections demo --at 2026-11-27T09:00
+        archiver sections demo --section news --json
+    """
+    moment = _parse_moment(at)
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    with open_catalog(archive_dir) as catalog:
+        rows = catalog.snapshots_at(site, stamp, kind=kind, section=section)
+    if as_json:
+        click.echo(json.dumps([row.__dict__ for row in rows], indent=2, ensure_ascii=False))
+    for row in [] if as_json else rows:
+        label = f"{row.kind} {row.section}" if row.section else row.kind
+        click.echo(f"== {label}: {row.source_url}")
+        click.echo(f"   fetched {row.fetched_at}, {len(row.urls)} article(s)")
+        for n, url in enumerate(row.urls, 1):
+            click.echo(f"{n:4}. {url}")
+    if not rows:
+        raise Failed(f"no snapshot of {site!r} at or before {stamp} in {archive_dir}")
+    click.echo(f"{len(rows)} source(s) as of {stamp}", err=True)
+
+
+def _parse_moment(text: str | None) -> datetime:
+    """--at: an ISO date or datetime (UTC unless offset given; a date is its last moment)."""
+    if not text:
+        return datetime.now(UTC)
+    try:
+        if len(text.strip()) == 10:
+            day = datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
+            return day + timedelta(days=1, microseconds=-1)
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"expected an ISO date or time such as 2026-11-27 or 2026-11-27T09:30, got {text!r}",
+            param_hint="--at",
+        ) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

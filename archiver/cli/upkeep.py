@@ -1,0 +1,196 @@
+"""Commands that process the archive: export, reextract, replay, reindex."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from archiver.cli.base import (
+    ConfigProblem,
+    Failed,
+    archive_option,
+    cli,
+    json_option,
+    open_catalog,
+)
+from archiver.siteconfig import ConfigError
+
+
+@cli.command()
+@click.option(
+    "--wacz",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a WACZ package to this file (*.wacz).",
+)
+@click.option("--site", help="Only this site (collection).")
+@archive_option
+def export(out: Path, site: str | None, archive_dir: Path) -> None:
+    """Package the archive's closed WARC files, an index and the article list as one WACZ file.
+
+    \b
+    Example:
+        archiver export --wacz demo.wacz --site demo --archive archive/
+
+    The WACZ (1.1.1) opens in ReplayWeb.page or pywb; files still being written are left out.
+    Exit 0 when written, 1 when there is nothing to export, 2 for a bad option.
+    """
+    from archiver.wacz import NothingToExport, export_wacz
+
+    if out.suffix != ".wacz":
+        raise click.BadParameter(
+            f"expected a file name ending in .wacz, got {out}", param_hint="--wacz"
+        )
+    if not archive_dir.is_dir():
+        raise ConfigProblem(f"no archive at {archive_dir}")
+    try:
+        result = export_wacz(archive_dir, out, site)
+    except NothingToExport as exc:
+        raise Failed(str(exc)) from exc
+    click.echo(
+        f"{result.path}: {result.warc_files} WARC file(s), {result.records} records indexed, "
+        f"{result.pages} pages, {result.bytes} bytes",
+        err=True,
+    )
+
+
+@cli.command()
+@archive_option
+@click.option("--site", help="Only this site.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only captures fetched on or after this ISO date or time (UTC unless it has an offset).",
+)
+@click.option(
+    "--configs",
+    "config_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("configs"),
+    show_default=True,
+    help="Site configs: DIR/<site>.yaml gives the extraction hints of a site's crawls.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Extraction processes (default: one per core; 0 extracts inline).",
+)
+@json_option
+def reextract(
+    archive_dir: Path,
+    site: str | None,
+    since: str | None,
+    config_dir: Path,
+    workers: int | None,
+    as_json: bool,
+) -> None:
+    """Run the current extractor over the archived pages; keep a new version where it differs.
+
+    \b
+    Example:
+        archiver reextract --site demo --since 2026-11-01
+
+    Never fetches anything: the newest version of each article is compared with what the
+    extractor now makes of the response record it came from (read back from the WARC file).
+    A new version (same capture, the current extractor, `changes` naming the fields) is written
+    where any extracted field differs. Prints each new version on stdout and the counts on
+    stderr (--json: counts and changed ids on stdout). The sites processed are locked meanwhile,
+    as a crawl locks them. Exit 0 unless no article could be re-extracted.
+    """
+    from archiver.reextract import reextract_archive
+
+    open_catalog(archive_dir).close()  # the usual error when there is none
+    moment = _parse_since(since) if since else None
+    try:
+        result = reextract_archive(
+            archive_dir, site=site, since=moment, config_dir=config_dir, workers=workers
+        )
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        for new in result.changed:
+            click.echo(f"{new.id}  v{new.version}  {', '.join(new.fields)}  ({new.path})")
+    click.echo(result.render(), err=True)
+    if result.failed and not (result.unchanged or result.changed):
+        raise Failed("no article could be re-extracted")
+
+
+def _parse_since(text: str) -> datetime:
+    """--since: an ISO date (its first moment, UTC) or datetime (UTC unless offset given)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"expected an ISO date or time such as 2026-11-27 or 2026-11-27T09:30, got {text!r}",
+            param_hint="--since",
+        ) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+@cli.command()
+@archive_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (anything but loopback shows the archive to the network).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8090,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--port-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the port here once listening (for scripts and tests).",
+)
+def replay(archive_dir: Path, host: str, port: int, port_file: Path | None) -> None:
+    """Browse the archive: article list, search, reader view, and wayback-style replay.
+
+    \b
+    Example:
+        archiver replay --archive archive/    # then open http://127.0.0.1:8090/
+
+    Replayed pages are served from the archive alone, at /<collection>/<timestamp>/<URL>
+    (the address `archiver archive` prints), never from the live web. Ctrl-C or SIGTERM stops.
+    """
+    from archiver.replay.server import run
+
+    if not archive_dir.is_dir():
+        raise ConfigProblem(f"no archive at {archive_dir}")
+    try:
+        run(archive_dir, host, port, port_file)
+    except OSError as exc:
+        raise Failed(f"cannot serve on {host}:{port}: {exc}") from exc
+
+
+@cli.command()
+@archive_option
+def reindex(archive_dir: Path) -> None:
+    """Rebuild the catalog and the CDXJ indexes from the WARC files and JSON documents alone.
+
+    \b
+    Example:
+        archiver reindex --archive archive/
+    """
+    from archiver.reindex import rebuild_catalog
+
+    if not archive_dir.is_dir():
+        raise ConfigProblem(f"no archive at {archive_dir}")
+    result = rebuild_catalog(archive_dir)
+    click.echo(
+        f"catalog and indexes rebuilt: {result.warc_files} WARC files, {result.captures} "
+        f"records, {result.articles} article documents, {result.snapshots} section snapshots",
+        err=True,
+    )
