@@ -31,6 +31,7 @@ from archiver.extraction.authors import (
     looks_like_person,
 )
 from archiver.extraction.boilerplate import (
+    add_hyphenated_classes,
     drop_boilerplate,
     drop_boilerplate_paragraphs,
     drop_trailing_links,
@@ -297,6 +298,7 @@ def _parse(html: bytes | str, encoding: str | None) -> Any:
 
 def _body(tree: Any, url: str, hints: ExtractHints) -> Any:
     tree = _copy_tree(tree)
+    add_hyphenated_classes(tree)
     drop_boilerplate(tree)
     if hints.drop_selectors or hints.body_selector:
         if hints.drop_selectors:

@@ -95,12 +95,87 @@ def test_drops_short_link_lines_after_the_last_long_paragraph() -> None:
     assert drop_trailing_links(text, links) == f"{LONG}\n{LONG}"
 
 
-def test_keeps_the_tail_unless_every_line_is_a_link() -> None:
-    links = {"Another story"}
+def test_keeps_tail_lines_up_to_the_last_one_that_is_not_a_link() -> None:
+    links = {"Another story", "A third story"}
     text = f"{LONG}\nAnother story\nThe reporter can be reached by mail."
     assert drop_trailing_links(text, links) == text
     assert drop_trailing_links("Short.\nAnother story", links) == "Short.\nAnother story"
     assert drop_trailing_links(text, set()) == text
+    peeled = f"{LONG}\nThe reporter can be reached by mail.\nAnother story\nA third story"
+    assert drop_trailing_links(peeled, links) == f"{LONG}\nThe reporter can be reached by mail."
+
+
+def test_drops_trailing_copyright_lines() -> None:
+    for notice in ("© 2024 The Daily Example", "Copyright 2019 Example News. All rights reserved.",
+                   "<Copyright ⓒ Example. 무단 전재 및 재배포 금지>"):  # fmt: skip
+        assert drop_trailing_links(f"{LONG}\n{notice}", set()) == LONG
+    # a paragraph of the story that mentions copyright is not a notice
+    story = f"{LONG}\nCopyright law was the subject of the hearing, " + "which went on " * 20 + "."
+    assert drop_trailing_links(story, set()) == story
+
+
+def test_drops_hover_cards_inside_a_paragraph() -> None:
+    tree = _tree(
+        "<p>A man threatened Rep. <span class='person'><a href='/p/jane'>Jane Roe</a>"
+        "<span class='card'><a href='/p/jane'>Jane Roe</a> <a href='/s/1'>Another story about "
+        "her</a> <a href='/s/2'>A third story about her</a> <a href='/p/jane'>MORE</a></span>"
+        "</span> (D-Minn.), prosecutors said. See <a href='/a'>one</a>, <a href='/b'>two</a> "
+        "and <a href='/c'>three</a> earlier reports on the case.</p>"
+    )
+    drop_boilerplate(tree)
+    text = " ".join(_text(tree).split())
+    assert "Another story about her" not in text
+    assert "threatened Rep. Jane Roe (D-Minn.), prosecutors said." in text
+    assert "See one , two and three earlier reports" in text
+
+
+def test_drops_lists_of_story_cards() -> None:
+    cards = "".join(
+        f"<li><a href='/s/{i}'><img src='{i}.jpg'></a><h3><a href='/s/{i}'>Story {i}</a></h3>"
+        f"<h4>The teaser of story {i}, long enough to outweigh its link</h4></li>"
+        for i in range(3)
+    )
+    tree = _tree(f"<ul>{cards}</ul><ol><li><h3>Step one</h3> Mix.</li><li>Bake.</li></ol>")
+    drop_boilerplate(tree)
+    text = _text(tree)
+    assert "teaser of story" not in text
+    assert "Step one" in text
+
+
+def test_drops_elements_that_are_never_shown() -> None:
+    tree = _tree(
+        "<div class='email-scrim hide'>An error has occurred, please try again later.</div>"
+        "<div class='print-footer'>This copy is for your personal use only.</div>"
+        "<div role='dialog'>Sign in to continue</div>"
+        "<div class='hidden-xs'>Shown on larger screens</div>"
+    )
+    drop_boilerplate(tree)
+    text = _text(tree)
+    for gone in ("An error has occurred", "personal use only", "Sign in"):
+        assert gone not in text
+    assert "Shown on larger screens" in text
+
+
+def test_finds_an_article_container_named_in_snake_case() -> None:
+    story = "".join(
+        f"<p>Sentence {i} of the story, which is long enough to be an article paragraph.</p>"
+        for i in range(10)
+    )
+    teasers = "".join(
+        f"<tr><td><a href='/n/{i}'>Teaser headline {i}</a></td>"
+        f"<td>Teaser text {i} describing another story on the site in a sentence.</td></tr>"
+        for i in range(8)
+    )
+    page = (
+        "<html><head><title>A story</title><meta property='og:type' content='article'></head>"
+        "<body><table><tr><td class='single_content'><h1>A story</h1>"
+        f"<div id='article_block' class='article_body font11'>{story}</div>"
+        f"<b>Top stories</b><table>{teasers}</table></td></tr></table></body></html>"
+    )
+    art = extract(page, "https://example.org/news/123/")
+    assert art.text is not None
+    assert "Sentence 9 of the story" in art.text
+    assert "Teaser text" not in art.text
 
 
 def test_reads_the_article_from_script_data_when_the_html_is_empty() -> None:

@@ -49,8 +49,17 @@ _META_PROPS = frozenset(
     )
 )
 _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# class names that, by wide convention, keep an element off the screen or out of the page
+# (utility classes of CSS frameworks, print-only blocks, dialogs)
+_UNSEEN_CLASSES = frozenset(
+    ("hide", "hidden", "d-none", "is-hidden", "u-hidden", "print-only", "print-header",
+     "print-footer", "modal", "scrim")
+)  # fmt: skip
 _MAX_SHARE = 0.4  # an element with more of the page's <p> text than this is never dropped
 _LINK_LIST_SHARE = 0.6  # a list whose text is at least this much link text is navigation
+_CLUSTER_LINKS = 3  # links in an element embedded in a paragraph that make it a link box
+_CLUSTER_MIN_CHARS = 60
+_CLUSTER_LINK_SHARE = 0.9
 
 
 def _text_len(el: Any) -> int:
@@ -67,6 +76,43 @@ def _is_link_list(lst: Any) -> bool:
     return linked >= _LINK_LIST_SHARE * len(text)
 
 
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _is_teaser_list(lst: Any) -> bool:
+    """A list of story cards: most items hold a linked headline (``<h3><a>``)."""
+    items = lst.findall("li")
+    if len(items) < 2:
+        return False
+    cards = sum(
+        1
+        for li in items
+        if any(h.find(".//a[@href]") is not None or h.getparent().tag == "a"
+               for h in li.iter(*_HEADINGS))
+    )  # fmt: skip
+    return cards * 3 >= len(items) * 2
+
+
+def _is_inline_link_cluster(el: Any) -> bool:
+    """An element inside a paragraph made of several links and nothing else: a hover card
+    or a "more on this person" box embedded in running text."""
+    if el.tag in ("a", "p") or el.getparent() is None:
+        return False
+    anchors = el.findall(".//a[@href]")
+    if len(anchors) < _CLUSTER_LINKS:
+        return False
+    text = "".join(el.itertext()).strip()
+    if len(text) < _CLUSTER_MIN_CHARS:
+        return False
+    linked = sum(len("".join(a.itertext()).strip()) for a in anchors)
+    if linked < _CLUSTER_LINK_SHARE * len(text):
+        return False
+    if not any(a.tag == "p" for a in el.iterancestors()):
+        return False
+    # the innermost such element goes: a name link wrapped with its card stays
+    return not any(_is_inline_link_cluster(child) for child in el if isinstance(child.tag, str))
+
+
 def _is_furniture(el: Any) -> bool:
     tag = el.tag
     if tag in _TAGS or el.get("role") in _ROLES:
@@ -75,10 +121,30 @@ def _is_furniture(el: Any) -> bool:
         return True
     if el.get("hidden") is not None or _HIDDEN_RE.search(el.get("style", "")):
         return True
-    if tag in ("ul", "ol") and _is_link_list(el):
+    if el.get("role") == "dialog" or not _UNSEEN_CLASSES.isdisjoint(el.get("class", "").split()):
+        return True
+    if tag in ("ul", "ol") and (_is_link_list(el) or _is_teaser_list(el)):
+        return True
+    if tag in ("span", "div", "ul") and _is_inline_link_cluster(el):
         return True
     attrs = f"{el.get('class', '')} {el.get('id', '')}"
     return bool(attrs.strip()) and bool(_CLASS_RE.search(attrs))
+
+
+_SNAKE_TOKEN_RE = re.compile(r"\b[A-Za-z]+(?:_[A-Za-z]+)+\b")
+
+
+def add_hyphenated_classes(tree: Any) -> None:
+    """Give ``article_body``-style class tokens their ``article-body`` spelling too.
+
+    Content-area heuristics (trafilatura's among them) know the hyphenated and BEM names of
+    article containers; a site writing them in snake case is not found otherwise.
+    """
+    for el in tree.xpath("//*[contains(@class, '_')]"):
+        cls = el.get("class", "")
+        extra = [t.replace("_", "-") for t in _SNAKE_TOKEN_RE.findall(cls) if "__" not in t]
+        if extra:
+            el.set("class", f"{cls} {' '.join(extra)}")
 
 
 def drop_boilerplate(tree: Any) -> int:
@@ -141,6 +207,16 @@ def _link_share(line: str, links: set[str]) -> float:
     return min(1.0, linked / max(1, len(line)))
 
 
+_NOTICE_RE = re.compile(r"^[<(\[]?\s*(?:copyright\b|©|ⓒ|\(c\)\s*\d{4})", re.I)
+_RIGHTS_RE = re.compile(r"\ball rights reserved\b", re.I)
+_MAX_NOTICE = 200  # characters: a copyright line, never a paragraph of the story
+
+
+def _is_notice(line: str) -> bool:
+    """A copyright line ("© 2024 Publisher. All rights reserved.")."""
+    return len(line) < _MAX_NOTICE and bool(_NOTICE_RE.match(line) or _RIGHTS_RE.search(line))
+
+
 def _is_tail_link(line: str, links: set[str]) -> bool:
     if _XREF_RE.match(line) or _LABEL_RE.match(line):
         return True
@@ -153,15 +229,24 @@ def drop_trailing_links(text: str, links: set[str]) -> str:
     Extractors often run on past the article into a few "more stories" links; those lines
     are short and mostly the text of links on the page. All of them must be, or none goes.
     """
-    if not text or not links:
+    if not text:
         return text
     lines = [" ".join(line.split()) for line in text.splitlines()]
+    while lines and (not lines[-1] or _is_notice(lines[-1])):
+        lines.pop()
+    text = "\n".join(lines)
+    if not links:
+        return text
     last_long = max((i for i, line in enumerate(lines) if len(line) >= _LONG_PARAGRAPH), default=-1)
     if last_long < 0:
         return text
     tail = [line for line in lines[last_long + 1 :] if line]
-    if not tail or len(tail) > _MAX_TAIL:
+    if not tail:
         return text
-    if all(_is_tail_link(t, links) for t in tail):
+    if len(tail) <= _MAX_TAIL and all(_is_tail_link(t, links) for t in tail):
         return "\n".join(lines[: last_long + 1])
-    return text
+    # otherwise peel the link lines off the end, up to the last line that is not one
+    end = len(lines)
+    while end > last_long + 1 and (not lines[end - 1] or _is_tail_link(lines[end - 1], links)):
+        end -= 1
+    return "\n".join(lines[:end])
