@@ -194,3 +194,56 @@ def test_reads_the_article_from_script_data_when_the_html_is_empty() -> None:
     assert art.text is not None
     assert "Paragraph 0 of a client-rendered article" in art.text
     assert "Paragraph 19" in art.text
+
+
+def _story(n: int, word: str) -> str:
+    return "".join(
+        f"<p>{word} sentence {i} of the story, long enough to read as an article paragraph.</p>"
+        for i in range(n)
+    )
+
+
+def test_joins_an_article_body_split_around_an_advert() -> None:
+    page = (
+        "<html><head><title>A story</title><meta property='og:type' content='article'></head>"
+        "<body><div class='page'><h1>A story</h1>"
+        f"<div class='part'><div class='article-body'>{_story(10, 'Opening')}</div></div>"
+        "<div class='ad-slot'>Advertisement</div>"
+        f"<div class='part'><div class='article-body'>{_story(6, 'Closing')}</div></div>"
+        "</div></body></html>"
+    )
+    art = extract(page, "https://example.org/news/2024/a-story-123")
+    assert art.text is not None
+    assert "Opening sentence 0" in art.text
+    assert "Closing sentence 5" in art.text
+
+
+def test_keeps_the_next_story_on_the_page_apart() -> None:
+    page = (
+        "<html><head><title>A story</title><meta property='og:type' content='article'></head>"
+        "<body><main><article><h1>A story</h1>"
+        f"<div class='article-body'>{_story(8, 'First')}</div></article>"
+        "<article><h1>Next story</h1>"
+        f"<div class='article-body'>{_story(8, 'Second')}</div></article></main></body></html>"
+    )
+    art = extract(page, "https://example.org/news/2024/a-story-123")
+    assert art.text is not None
+    assert "First sentence 7" in art.text
+    assert "Second sentence" not in art.text
+
+
+def test_leads_with_the_standfirst_the_page_shows() -> None:
+    standfirst = "The council voted on Tuesday to close the old bridge to cars for good."
+    page = (
+        "<html><head><title>Bridge closes</title><meta property='og:type' content='article'>"
+        f"<meta name='description' content='{standfirst}'></head>"
+        "<body><header><h1>Bridge closes</h1>"
+        "<div class='lead-image'><img src='b.jpg'>"
+        "<span class='summary'>The old bridge, seen from the river bank last spring.</span></div>"
+        f"<p class='standfirst'>{standfirst}</p></header>"
+        f"<article><div class='article-body'>{_story(8, 'Body')}</div></article></body></html>"
+    )
+    art = extract(page, "https://example.org/news/2024/bridge-closes-123")
+    assert art.text is not None
+    assert art.text.startswith(standfirst + "\n\nBody sentence 0")
+    assert "seen from the river bank" not in art.text

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml import etree
+
 __all__ = ["drop_boilerplate", "drop_boilerplate_paragraphs", "drop_trailing_links", "link_texts"]
 
 _WORDS = (
@@ -93,11 +95,7 @@ def _is_teaser_list(lst: Any) -> bool:
     return cards * 3 >= len(items) * 2
 
 
-def _is_inline_link_cluster(el: Any) -> bool:
-    """An element inside a paragraph made of several links and nothing else: a hover card
-    or a "more on this person" box embedded in running text."""
-    if el.tag in ("a", "p") or el.getparent() is None:
-        return False
+def _is_link_cluster(el: Any) -> bool:
     anchors = el.findall(".//a[@href]")
     if len(anchors) < _CLUSTER_LINKS:
         return False
@@ -105,12 +103,21 @@ def _is_inline_link_cluster(el: Any) -> bool:
     if len(text) < _CLUSTER_MIN_CHARS:
         return False
     linked = sum(len("".join(a.itertext()).strip()) for a in anchors)
-    if linked < _CLUSTER_LINK_SHARE * len(text):
-        return False
-    if not any(a.tag == "p" for a in el.iterancestors()):
-        return False
-    # the innermost such element goes: a name link wrapped with its card stays
-    return not any(_is_inline_link_cluster(child) for child in el if isinstance(child.tag, str))
+    return linked >= _CLUSTER_LINK_SHARE * len(text)
+
+
+def _inline_link_clusters(tree: Any) -> list[Any]:
+    """Elements inside paragraphs made of several links and nothing else: hover cards and
+    "more on this person" boxes embedded in running text. The innermost one goes, so a
+    name link wrapped together with its card stays."""
+    found: list[Any] = []
+    for para in tree.iter("p"):
+        if len(para.findall(".//a[@href]")) < _CLUSTER_LINKS:
+            continue
+        clusters = [el for el in para.iterdescendants("span", "div", "ul") if _is_link_cluster(el)]
+        inner = set(clusters)
+        found.extend(el for el in clusters if not any(d in inner for d in el.iterdescendants()))
+    return found
 
 
 def _is_furniture(el: Any) -> bool:
@@ -125,12 +132,57 @@ def _is_furniture(el: Any) -> bool:
         return True
     if tag in ("ul", "ol") and (_is_link_list(el) or _is_teaser_list(el)):
         return True
-    if tag in ("span", "div", "ul") and _is_inline_link_cluster(el):
-        return True
     attrs = f"{el.get('class', '')} {el.get('id', '')}"
     return bool(attrs.strip()) and bool(_CLASS_RE.search(attrs))
 
 
+_BODY_CLASS_RE = re.compile(
+    r"(?:^|\s)(?:articleBody|article-body|article__body|article-content|article__content|"
+    r"entry-content|post-content|story-body)(?:$|\s)"
+)
+_NEAR = 5  # levels up within which the parts of one split article body meet
+
+
+def join_split_bodies(tree: Any) -> int:
+    """Gather an article body the page splits into several containers (around ads, a
+    paywall break or embeds) into the first one; return how many parts were moved.
+
+    Content-area heuristics stop at the first container named as the article body; the
+    parts after it are lost. Only containers named exactly alike and close together in
+    the tree are joined, so a second story further down the page stays apart.
+    """
+    found = [
+        el
+        for el in tree.iter("div", "section")
+        if el.get("itemprop") == "articleBody" or _BODY_CLASS_RE.search(el.get("class", ""))
+    ]
+    found_set = set(found)
+    outer = [el for el in found if not any(a in found_set for a in el.iterancestors())]
+    if len(outer) < 2:
+        return 0
+    first = outer[0]
+    name = (first.get("class"), first.get("itemprop"))
+    near = set(list(first.iterancestors())[:_NEAR])
+    story = _story_of(first)
+    moved = 0
+    for part in outer[1:]:
+        if (part.get("class"), part.get("itemprop")) != name or _story_of(part) is not story:
+            continue
+        if near.isdisjoint(list(part.iterancestors())[:_NEAR]):
+            continue
+        first.extend(list(part))
+        moved += 1
+    return moved
+
+
+def _story_of(el: Any) -> Any:
+    """The nearest ``<article>`` around ``el`` (None outside any)."""
+    return next(el.iterancestors("article"), None)
+
+
+_SNAKE_CONTAINERS = (
+    "//*[self::div or self::section or self::article or self::main][contains(@class, '_')]"
+)
 _SNAKE_TOKEN_RE = re.compile(r"\b[A-Za-z]+(?:_[A-Za-z]+)+\b")
 
 
@@ -140,16 +192,24 @@ def add_hyphenated_classes(tree: Any) -> None:
     Content-area heuristics (trafilatura's among them) know the hyphenated and BEM names of
     article containers; a site writing them in snake case is not found otherwise.
     """
-    for el in tree.xpath("//*[contains(@class, '_')]"):
+    for el in tree.xpath(_SNAKE_CONTAINERS):
         cls = el.get("class", "")
         extra = [t.replace("_", "-") for t in _SNAKE_TOKEN_RE.findall(cls) if "__" not in t]
         if extra:
             el.set("class", f"{cls} {' '.join(extra)}")
 
 
+# every element _is_furniture can accept; XPath narrows them down in C, much faster
+_MAYBE_FURNITURE = etree.XPath(
+    "//*[@class or @id or @role or @hidden or @style or @itemprop]"
+    " | //ul | //ol | //figcaption | //aside"
+)
+
+
 def drop_boilerplate(tree: Any) -> int:
     """Remove side content from ``tree`` in place; return how many elements were removed."""
-    candidates = [el for el in tree.iter("*") if isinstance(el.tag, str) and _is_furniture(el)]
+    candidates = [el for el in _MAYBE_FURNITURE(tree) if _is_furniture(el)]
+    candidates.extend(_inline_link_clusters(tree))
     if not candidates:
         return 0
     total = _text_len(tree) or 1

@@ -54,7 +54,16 @@ class PageData:
     h1s: list[str] = field(default_factory=list)
     times: list[str] = field(default_factory=list)
     itemprops: dict[str, list[str]] = field(default_factory=dict)
-    bylines: list[str] = field(default_factory=list)
+    root: Any = field(default=None, repr=False)
+    _bylines: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def bylines(self) -> list[str]:
+        """Texts of up to 5 author/byline elements outside footers (searched when first asked:
+        most pages name their authors in structured data)."""
+        if self._bylines is None:
+            self._bylines = _bylines(self.root) if self.root is not None else []
+        return self._bylines
 
     def first_meta(self, *keys: str) -> str | None:
         """First non-empty ``<meta>`` content among ``keys`` (lower-case names)."""
@@ -163,10 +172,16 @@ def read_page(tree: lxml_html.HtmlElement) -> PageData:
             value = el.get("datetime") or el.get("content") or text_of(el)
         if value:
             page.itemprops.setdefault(prop, []).append(value)
+    page.root = root
+    return page
+
+
+def _bylines(root: Any) -> list[str]:
+    found: list[str] = []
     for el in _BYLINE_XPATH(root):
         text = text_of(el)
         if 2 < len(text) <= 120:
-            page.bylines.append(text)
-            if len(page.bylines) >= 5:
+            found.append(text)
+            if len(found) >= 5:
                 break
-    return page
+    return found
