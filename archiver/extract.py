@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
+from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
@@ -297,7 +298,39 @@ def _parse(html: bytes | str, encoding: str | None) -> Any:
     return tree
 
 
-def _body(tree: Any, url: str, hints: ExtractHints) -> Any:
+class _PageMetadata:
+    """trafilatura's own metadata of the page, worked out on first use only.
+
+    It is our last resort for site name, title, authors, date and description, and its
+    date search (htmldate) costs about as much as the body extraction: most pages never
+    need it.
+    """
+
+    def __init__(self, tree: Any, url: str, options: Extractor) -> None:
+        self._tree, self._url, self._options = tree, url, options
+        self._doc: Any = None
+        self._done = False
+
+    def get(self, name: str) -> str | None:
+        """One field (``sitename``, ``title``, ``author``, ``date``, ``description``)."""
+        if not self._done:
+            self._done = True
+            try:
+                self._doc = extract_metadata(
+                    self._tree,
+                    self._url,
+                    self._options.date_params,
+                    self._options.fast,
+                    self._options.author_blacklist,
+                )
+            except Exception:  # as for the body: one page must never stop a crawl
+                logger.exception("trafilatura metadata failed on %s", self._url)
+        value = getattr(self._doc, name, None)
+        return value if isinstance(value, str) and value.strip() else None
+
+
+def _body(tree: Any, url: str, hints: ExtractHints) -> tuple[Any, _PageMetadata]:
+    """trafilatura's body document (or None) and the page's lazy fallback metadata."""
     tree = _copy_tree(tree)
     add_hyphenated_classes(tree)
     join_split_bodies(tree)
@@ -314,14 +347,15 @@ def _body(tree: Any, url: str, hints: ExtractHints) -> Any:
         comments=False,
         precision=hints.favor == "precision",
         recall=hints.favor == "recall",
-        with_metadata=True,
+        with_metadata=False,
         url=url,
     )
     links = link_texts(tree)
     doc = _run_trafilatura(tree, url, options)
     if doc is not None and doc.text:
         doc.text = drop_trailing_links(doc.text, links)
-    return doc
+    # trafilatura worked on its own copy: ``tree`` is still the cleaned page
+    return doc, _PageMetadata(tree, url, options)
 
 
 def _run_trafilatura(tree: Any, url: str, options: Extractor) -> Any:
@@ -453,13 +487,13 @@ def extract(
     now = datetime.now(UTC)
     tree = _parse(html, encoding)
     page = read_page(tree)
-    doc = _body(tree, url, hints)
+    doc, fallback = _body(tree, url, hints)
     art = page.article or {}
 
     site_name = (
         page.first_meta("og:site_name", "application-name")
         or (page.orgs[0] if page.orgs else None)
-        or (doc.sitename if doc is not None else None)
+        or fallback.get("sitename")
     )
     publisher = _str(art.get("publisher"))
     site_names = [n for n in (site_name, publisher, *page.orgs) if n]
@@ -473,10 +507,10 @@ def extract(
         ],
         site_names,
         url,
-        fallback=[doc.title if doc is not None else None],
+        fallback=[lambda: fallback.get("title")],
     )
 
-    authors = _authors(page, art, doc, site_names)
+    authors = _authors(page, art, fallback, site_names)
 
     published = _first_date(
         [
@@ -488,7 +522,7 @@ def extract(
             _str(main_article(page.articles, url).get("dateCreated")),
             *page.times[:1],
             lambda: labelled_date(tree),
-            doc.date if doc is not None else None,
+            lambda: fallback.get("date"),
             lambda: date_from_url(url),
         ],
         now,
@@ -508,7 +542,7 @@ def extract(
     description = (
         _str(art.get("description"))
         or page.first_meta("og:description", "description", "twitter:description")
-        or (doc.description if doc is not None else None)
+        or fallback.get("description")
     )
     text = _with_standfirst(tree, text, description)
     if title and text:
@@ -550,7 +584,9 @@ def extract(
     )
 
 
-def _authors(page: PageData, art: dict[str, Any], doc: Any, site_names: list[str]) -> list[str]:
+def _authors(
+    page: PageData, art: dict[str, Any], fallback: _PageMetadata, site_names: list[str]
+) -> list[str]:
     """Authors as the page's structured data names them, else from the first other source.
 
     JSON-LD ``author`` comes first and is taken as given: persons, and organisations listed
@@ -577,7 +613,6 @@ def _authors(page: PageData, art: dict[str, Any], doc: Any, site_names: list[str
     own_names = [
         page.first_meta("og:site_name", "application-name"),
         node_name(art.get("publisher")) if art else None,
-        doc.sitename if doc is not None else None,
         urlsplit(page.canonical or page.first_meta("og:url") or "").hostname,
     ]
     own_keys = {k for k in (_site_key(n) for n in own_names if n) if len(k) >= 3}
@@ -602,7 +637,7 @@ def _authors(page: PageData, art: dict[str, Any], doc: Any, site_names: list[str
         ),
         lambda: authors_from_microdata(page.itemprops.get("author", []), page.bylines),
         lambda: authors_from_bylines(page.bylines),
-        lambda: clean_authors(doc.author.split(";")) if doc is not None and doc.author else [],
+        lambda: clean_authors((fallback.get("author") or "").split(";")),
     ]
 
     if any(not is_org and not is_own(name) for name, is_org in entries):

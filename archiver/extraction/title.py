@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 __all__ = ["choose_title", "similar", "strip_site_suffix"]
@@ -99,7 +99,7 @@ def choose_title(
     declared: Sequence[str | None],
     site_names: Iterable[str],
     url: str,
-    fallback: Sequence[str | None] = (),
+    fallback: Sequence[str | Callable[[], str | None] | None] = (),
 ) -> str | None:
     """Headline from ``<h1>`` candidates and declared titles (og:title, JSON-LD, ``<title>``).
 
@@ -130,5 +130,8 @@ def choose_title(
         return cleaned[0]
     if heads:
         return heads[0]
-    rest = [t for t in fallback if t and t.strip()]
-    return strip_site_suffix(rest[0], names, url) if rest else None
+    for guess in fallback:
+        value = guess() if callable(guess) else guess
+        if value and value.strip():
+            return strip_site_suffix(value, names, url)
+    return None
