@@ -62,7 +62,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 EXTRACTOR_NAME = "archiver"
-EXTRACTOR_VERSION = f"{__version__}+trafilatura-{trafilatura.__version__}"
+# Raised whenever a change to the rules here can change what a page yields, so documents
+# (and ``archiver reextract``) tell which rules made them.
+EXTRACTION_RULES = 2
+EXTRACTOR_VERSION = f"{__version__}+rules{EXTRACTION_RULES}-trafilatura-{trafilatura.__version__}"
 
 _TAG_RE = re.compile(r"<\s*[a-zA-Z!?/]")
 _LANG_RE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]|$)")
