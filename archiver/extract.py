@@ -47,6 +47,7 @@ from archiver.extraction.dates import (
     parse_date,
 )
 from archiver.extraction.decode import decode_html
+from archiver.extraction.language import article_language
 from archiver.extraction.structured import PageData, read_page
 from archiver.extraction.title import choose_title, similar
 
@@ -68,7 +69,6 @@ EXTRACTION_RULES = 2
 EXTRACTOR_VERSION = f"{__version__}+rules{EXTRACTION_RULES}-trafilatura-{trafilatura.__version__}"
 
 _TAG_RE = re.compile(r"<\s*[a-zA-Z!?/]")
-_LANG_RE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]|$)")
 _WORD_RE = re.compile(r"\w+")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MIN_ARTICLE_CHARS = 300
@@ -164,18 +164,12 @@ def _image(value: Any) -> str | None:
     return _str(value)
 
 
-def _language(page: PageData, article: dict[str, Any] | None, fallback: str | None) -> str | None:
-    candidates = [
+def _declared_languages(page: PageData, article: dict[str, Any] | None) -> list[str | None]:
+    return [
         page.html_lang,
         _str(article.get("inLanguage")) if article else None,
         page.first_meta("content-language", "language", "dc.language", "og:locale"),
-        fallback,
     ]
-    for value in candidates:
-        m = _LANG_RE.match(value.strip()) if value else None
-        if m:
-            return m.group(1).lower()
-    return None
 
 
 def _keywords(value: Any) -> list[str]:
@@ -576,7 +570,7 @@ def extract(
         published_raw=published.raw if published else None,
         modified=modified.iso if modified else None,
         modified_raw=modified.raw if modified else None,
-        language=_language(page, art, doc.language if doc is not None else None),
+        language=article_language(_declared_languages(page, art), text),
         text=text if is_article and text else None,
         tags=tags,
         image=image,

@@ -244,16 +244,24 @@ def test_og_url_fallback_and_image() -> None:
     assert art.image == "https://news.example.com/img/flood.jpg"
 
 
+IN_GERMAN = "Der Fluss ist über die Ufer getreten und hat die Unterstadt überflutet."
+IN_FRENCH = "La rivière est sortie de son lit et a inondé la ville basse cette nuit."
+IN_PORTUGUESE = "O rio transbordou e inundou a parte baixa da cidade durante a noite."
+
+
 @pytest.mark.parametrize(
-    ("lang", "head", "ld", "expected"),
+    ("lang", "head", "ld", "text", "expected"),
     [
-        ("de-DE", "", None, "de"),
-        (None, '<meta property="og:locale" content="fr_FR">', None, "fr"),
-        (None, "", news_ld(inLanguage="pt-BR"), "pt"),
+        ("de-DE", "", None, IN_GERMAN, "de"),
+        (None, '<meta property="og:locale" content="fr_FR">', None, IN_FRENCH, "fr"),
+        (None, "", news_ld(inLanguage="pt-BR"), IN_PORTUGUESE, "pt"),
+        # the declaration names the language when the text is too short to tell
+        ("de-DE", "", None, "Kurz.", "de"),
     ],
 )
-def test_language(lang: str | None, head: str, ld: Any, expected: str) -> None:
-    assert extract(page(lang=lang, head=head, jsonld=ld), URL).language == expected
+def test_language(lang: str | None, head: str, ld: Any, text: str, expected: str) -> None:
+    art = extract(page(lang=lang, head=head, jsonld=ld, paragraphs=[text] * 4), URL)
+    assert art.language == expected
 
 
 def test_tags_from_keywords() -> None:
