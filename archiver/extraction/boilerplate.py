@@ -1,11 +1,13 @@
-"""Generic page furniture removed around body extraction.
+"""Generic page furniture removed around body extraction, and the body's parts gathered.
 
-Only general semantics: HTML elements and ARIA roles meant for side content, hidden elements,
-schema.org microdata that only carries metadata values, link-dense lists (related-article
-lists), class/id tokens that name widgets (related links, newsletter boxes, share bars,
-captions, ...) and cross-reference lines such as "Read more: ...". No site is named here. An
-element is kept when it holds a large share of the page's paragraph text, so a mislabelled
-article wrapper never disappears.
+Only general semantics: HTML elements and ARIA roles meant for side content and dialogs,
+hidden elements (attributes, inline styles, the utility classes CSS frameworks use), schema.org
+microdata that only carries metadata values, link-dense lists and lists of story cards, hover
+cards of links inside a paragraph, class/id tokens that name widgets (related links, newsletter
+boxes, share bars, captions, ...), and in the extracted text cross-reference lines such as
+"Read more: ...", copyright lines and trailing link lines. No site is named here. An element is
+kept when it holds a large share of the page's paragraph text, so a mislabelled article wrapper
+never disappears. An article body split into several like-named containers is joined first.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["drop_boilerplate", "drop_boilerplate_paragraphs", "drop_trailing_links", "link_texts"]
+__all__ = [
+    "add_hyphenated_classes",
+    "drop_boilerplate",
+    "drop_boilerplate_paragraphs",
+    "drop_trailing_links",
+    "join_split_bodies",
+    "link_texts",
+]
 
 _WORDS = (
     "related",
@@ -252,7 +261,6 @@ def drop_boilerplate_paragraphs(text: str) -> str:
 
 _LONG_PARAGRAPH = 150  # characters: a paragraph of article prose
 _SHORT_TAIL = 150  # characters: a trailing line no longer than this may be a link
-_MAX_TAIL = 5  # at most this many trailing lines are trimmed together
 _TAIL_LINK_SHARE = 0.5  # a trailing line with at least this much link text is a link
 
 
@@ -284,10 +292,11 @@ def _is_tail_link(line: str, links: set[str]) -> bool:
 
 
 def drop_trailing_links(text: str, links: set[str]) -> str:
-    """Drop the short, link-heavy lines after the last long one (lines are paragraphs).
+    """Drop copyright lines at the end, then the short, link-heavy lines after the last long
+    one (lines are paragraphs), from the end up to the first that is not such a line.
 
-    Extractors often run on past the article into a few "more stories" links; those lines
-    are short and mostly the text of links on the page. All of them must be, or none goes.
+    Extractors often run on past the article into "more stories" links and a copyright
+    notice; those link lines are short and mostly the text of links on the page.
     """
     if not text:
         return text
@@ -300,12 +309,6 @@ def drop_trailing_links(text: str, links: set[str]) -> str:
     last_long = max((i for i, line in enumerate(lines) if len(line) >= _LONG_PARAGRAPH), default=-1)
     if last_long < 0:
         return text
-    tail = [line for line in lines[last_long + 1 :] if line]
-    if not tail:
-        return text
-    if len(tail) <= _MAX_TAIL and all(_is_tail_link(t, links) for t in tail):
-        return "\n".join(lines[: last_long + 1])
-    # otherwise peel the link lines off the end, up to the last line that is not one
     end = len(lines)
     while end > last_long + 1 and (not lines[end - 1] or _is_tail_link(lines[end - 1], links)):
         end -= 1
