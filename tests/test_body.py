@@ -166,16 +166,13 @@ def test_finds_an_article_container_named_in_snake_case() -> None:
         f"<td>Teaser text {i} describing another story on the site in a sentence.</td></tr>"
         for i in range(8)
     )
-    page = (
-        "<html><head><title>A story</title><meta property='og:type' content='article'></head>"
-        "<body><table><tr><td class='single_content'><h1>A story</h1>"
+    text = _article_text(
+        "<table><tr><td class='single_content'><h1>A story</h1>"
         f"<div id='article_block' class='article_body font11'>{story}</div>"
-        f"<b>Top stories</b><table>{teasers}</table></td></tr></table></body></html>"
+        f"<b>Top stories</b><table>{teasers}</table></td></tr></table>"
     )
-    art = extract(page, "https://example.org/news/123/")
-    assert art.text is not None
-    assert "Sentence 9 of the story" in art.text
-    assert "Teaser text" not in art.text
+    assert "Sentence 9 of the story" in text
+    assert "Teaser text" not in text
 
 
 def test_reads_the_article_from_script_data_when_the_html_is_empty() -> None:
@@ -196,6 +193,17 @@ def test_reads_the_article_from_script_data_when_the_html_is_empty() -> None:
     assert "Paragraph 19" in art.text
 
 
+def _article_text(body: str, head: str = "") -> str:
+    """The text extracted from an article page with this ``<body>`` markup."""
+    page = (
+        "<html><head><title>A story</title><meta property='og:type' content='article'>"
+        f"{head}</head><body>{body}</body></html>"
+    )
+    art = extract(page, "https://example.org/news/2024/a-story-123")
+    assert art.text is not None
+    return art.text
+
+
 def _story(n: int, word: str) -> str:
     return "".join(
         f"<p>{word} sentence {i} of the story, long enough to read as an article paragraph.</p>"
@@ -204,46 +212,35 @@ def _story(n: int, word: str) -> str:
 
 
 def test_joins_an_article_body_split_around_an_advert() -> None:
-    page = (
-        "<html><head><title>A story</title><meta property='og:type' content='article'></head>"
-        "<body><div class='page'><h1>A story</h1>"
+    text = _article_text(
+        "<div class='page'><h1>A story</h1>"
         f"<div class='part'><div class='article-body'>{_story(10, 'Opening')}</div></div>"
         "<div class='ad-slot'>Advertisement</div>"
-        f"<div class='part'><div class='article-body'>{_story(6, 'Closing')}</div></div>"
-        "</div></body></html>"
+        f"<div class='part'><div class='article-body'>{_story(6, 'Closing')}</div></div></div>"
     )
-    art = extract(page, "https://example.org/news/2024/a-story-123")
-    assert art.text is not None
-    assert "Opening sentence 0" in art.text
-    assert "Closing sentence 5" in art.text
+    assert "Opening sentence 0" in text
+    assert "Closing sentence 5" in text
 
 
 def test_keeps_the_next_story_on_the_page_apart() -> None:
-    page = (
-        "<html><head><title>A story</title><meta property='og:type' content='article'></head>"
-        "<body><main><article><h1>A story</h1>"
+    text = _article_text(
+        "<main><article><h1>A story</h1>"
         f"<div class='article-body'>{_story(8, 'First')}</div></article>"
         "<article><h1>Next story</h1>"
-        f"<div class='article-body'>{_story(8, 'Second')}</div></article></main></body></html>"
+        f"<div class='article-body'>{_story(8, 'Second')}</div></article></main>"
     )
-    art = extract(page, "https://example.org/news/2024/a-story-123")
-    assert art.text is not None
-    assert "First sentence 7" in art.text
-    assert "Second sentence" not in art.text
+    assert "First sentence 7" in text
+    assert "Second sentence" not in text
 
 
 def test_leads_with_the_standfirst_the_page_shows() -> None:
     standfirst = "The council voted on Tuesday to close the old bridge to cars for good."
-    page = (
-        "<html><head><title>Bridge closes</title><meta property='og:type' content='article'>"
-        f"<meta name='description' content='{standfirst}'></head>"
-        "<body><header><h1>Bridge closes</h1>"
-        "<div class='lead-image'><img src='b.jpg'>"
+    text = _article_text(
+        "<header><h1>A story</h1><div class='lead-image'><img src='b.jpg'>"
         "<span class='summary'>The old bridge, seen from the river bank last spring.</span></div>"
         f"<p class='standfirst'>{standfirst}</p></header>"
-        f"<article><div class='article-body'>{_story(8, 'Body')}</div></article></body></html>"
+        f"<article><div class='article-body'>{_story(8, 'Body')}</div></article>",
+        head=f"<meta name='description' content='{standfirst}'>",
     )
-    art = extract(page, "https://example.org/news/2024/bridge-closes-123")
-    assert art.text is not None
-    assert art.text.startswith(standfirst + "\n\nBody sentence 0")
-    assert "seen from the river bank" not in art.text
+    assert text.startswith(standfirst + "\n\nBody sentence 0")
+    assert "seen from the river bank" not in text
