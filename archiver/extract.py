@@ -214,15 +214,27 @@ def _first_date(
     return best
 
 
+def _flag(value: Any) -> bool | None:
+    """A schema.org boolean: ``true``/``false`` or the strings "True"/"False"."""
+    if isinstance(value, str):
+        return {"true": True, "false": False}.get(value.strip().lower())
+    return value if isinstance(value, bool) else None
+
+
+def _as_list(value: Any) -> list[dict[str, Any]]:
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, dict)]
+
+
 def _paywalled(page: PageData, article: dict[str, Any] | None) -> bool | None:
     if article is not None:
-        free = article.get("isAccessibleForFree")
+        free = _flag(article.get("isAccessibleForFree"))
         parts = article.get("hasPart")
-        if free is None and isinstance(parts, dict):
-            free = parts.get("isAccessibleForFree")
-        if isinstance(free, str):
-            free = {"true": True, "false": False}.get(free.strip().lower())
-        if isinstance(free, bool):
+        if free is None and isinstance(parts, dict | list):
+            # schema.org's paywall markup: the parts behind the wall are marked not free
+            flags = [_flag(p.get("isAccessibleForFree")) for p in _as_list(parts)]
+            free = False if False in flags else (True if True in flags else None)
+        if free is not None:
             return not free
     tier = page.first_meta("article:content_tier", "content_tier")
     if tier:

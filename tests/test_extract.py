@@ -278,6 +278,15 @@ def test_paywall_flag() -> None:
     assert extract(page(), URL).paywalled is None
 
 
+def test_paywall_flag_from_the_marked_parts() -> None:
+    """schema.org's paywall markup marks the parts behind the wall, as one object or a list."""
+    wall = {"@type": "WebPageElement", "isAccessibleForFree": "False", "cssSelector": ".paid"}
+    teaser = {"@type": "WebPageElement", "isAccessibleForFree": True, "cssSelector": ".lead"}
+    assert extract(page(jsonld=news_ld(hasPart=wall)), URL).paywalled is True
+    assert extract(page(jsonld=news_ld(hasPart=[teaser, wall])), URL).paywalled is True
+    assert extract(page(jsonld=news_ld(hasPart=[teaser])), URL).paywalled is False
+
+
 # --------------------------------------------------------------------------- not articles
 
 
