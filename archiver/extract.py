@@ -453,7 +453,7 @@ def _with_standfirst(tree: Any, text: str, description: str | None) -> str:
         if found is not None or not _MIN_STANDFIRST <= len(content) <= _MAX_STANDFIRST:
             continue
         named = named and _is_one_paragraph(el)
-        if (content == wanted or named) and "©" not in content and not _in_figure(el):
+        if (content == wanted or named) and "©" not in content and not _off_the_story(el):
             found = content
     else:
         return text  # the body's first paragraph is not on the page as such
@@ -471,9 +471,17 @@ def _is_one_paragraph(el: Any) -> bool:
     return next(el.iterdescendants(*_BLOCKS), None) is None and len(el.findall(".//p")) <= 1
 
 
-def _in_figure(el: Any) -> bool:
+_ASIDE_TAGS = frozenset(("figure", "figcaption", "picture", "aside", "nav", "footer"))
+
+
+def _off_the_story(el: Any) -> bool:
+    """In a figure (or named like media), an aside, navigation or a footer.
+
+    Hidden elements are not ruled out: pages streamed by React hold their content in a
+    ``<div hidden>`` until a script moves it into place.
+    """
     return any(
-        a.tag in ("figure", "figcaption", "picture") or _MEDIA_CLASS_RE.search(a.get("class", ""))
+        a.tag in _ASIDE_TAGS or _MEDIA_CLASS_RE.search(a.get("class", ""))
         for a in (el, *el.iterancestors())
     )
 
