@@ -415,7 +415,9 @@ def _hydration_html(tree: Any) -> str | None:
 _STANDFIRST_TAGS = ("p", "div", "h2", "span", "strong")
 _MIN_STANDFIRST = 60  # characters: shorter descriptions are labels, not a standfirst
 _MAX_STANDFIRST = 600
-_MEDIA_CLASS_RE = re.compile(r"image|img|photo|picture|media|caption|figure|video", re.I)
+_MEDIA_CLASS_RE = re.compile(
+    r"(?:^|[\s_-])(?:image|img|photo|picture|media|caption|figure|video)", re.I
+)
 _STANDFIRST_CLASS_RE = re.compile(
     r"(?:^|[\s_-])(?:standfirst|excerpt|lead|lede|dek|deck|intro|summary|sapo|chapo|vorspann)"
     r"(?:$|[\s_-])",
