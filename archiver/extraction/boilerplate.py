@@ -77,14 +77,20 @@ def _text_len(el: Any) -> int:
     return sum(len(t) for t in el.xpath(".//p//text()"))
 
 
+def _text_length(el: Any) -> int:
+    return len("".join(el.itertext()).strip())
+
+
+def _linked_length(anchors: Any) -> int:
+    """Characters of text inside these links."""
+    return sum(_text_length(a) for a in anchors)
+
+
 def _is_link_list(lst: Any) -> bool:
     if len(lst.findall("li")) < 2:
         return False
-    text = "".join(lst.itertext()).strip()
-    if not text:
-        return False
-    linked = sum(len("".join(a.itertext()).strip()) for a in lst.iter("a"))
-    return linked >= _LINK_LIST_SHARE * len(text)
+    chars = _text_length(lst)
+    return bool(chars) and _linked_length(lst.iter("a")) >= _LINK_LIST_SHARE * chars
 
 
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -108,11 +114,8 @@ def _is_link_cluster(el: Any) -> bool:
     anchors = el.findall(".//a[@href]")
     if len(anchors) < _CLUSTER_LINKS:
         return False
-    text = "".join(el.itertext()).strip()
-    if len(text) < _CLUSTER_MIN_CHARS:
-        return False
-    linked = sum(len("".join(a.itertext()).strip()) for a in anchors)
-    return linked >= _CLUSTER_LINK_SHARE * len(text)
+    chars = _text_length(el)
+    return chars >= _CLUSTER_MIN_CHARS and _linked_length(anchors) >= _CLUSTER_LINK_SHARE * chars
 
 
 def _inline_link_clusters(tree: Any) -> list[Any]:
