@@ -22,10 +22,12 @@ from archiver.catalog import (
     ArticleRow,
     CaptureRow,
     Catalog,
+    PageResourcesRow,
     SnapshotRow,
     UrlState,
 )
 from archiver.changes import compare
+from archiver.crawl.resources import PageResourceReport
 from archiver.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.fsutil import atomic_write_bytes
 from archiver.models import (
@@ -124,6 +126,16 @@ def identity_url(url: str, canonical_url: str | None) -> str:
 def article_metadata_uri(art_id: str) -> str:
     """WARC-Target-URI of the metadata record holding an article document."""
     return f"urn:archiver:article:{art_id}"
+
+
+#: Target URI prefix of the metadata record holding a page's resource account; the page's
+#: response record id follows (not the page's URL, which replay tools would take for the page).
+PAGE_RESOURCES_URI = "urn:archiver:page-resources:"
+
+
+def page_resources_uri(record_id: str) -> str:
+    """``urn:archiver:page-resources:<uuid>`` for the response record ``<urn:uuid:...>``."""
+    return PAGE_RESOURCES_URI + record_id.strip("<>").removeprefix("urn:uuid:")
 
 
 def article_id(url: str, canonical_url: str | None = None) -> str:
@@ -225,6 +237,18 @@ def snapshot_row(document: Mapping[str, Any], rel_path: Path | str) -> SnapshotR
         fetched_at=document["fetched_at"],
         record_id=document["warc_record_id"],
         urls=[a["url"] for a in document["articles"]],
+    )
+
+
+def page_resources_row(site: str, record_id: str, report: PageResourceReport) -> PageResourcesRow:
+    """The catalog row of a page's resource account."""
+    return PageResourcesRow(
+        record_id=record_id,
+        site=site,
+        url=report.page_url,
+        needed=report.needed,
+        archived=report.archived,
+        report=report.to_json_bytes().decode("utf-8"),
     )
 
 
@@ -543,6 +567,21 @@ class SiteArchive:
         state = self.catalog.url_state(key)
         if state is not None:
             self.catalog.put_url_state(observe_processed(state, art_id, published))
+
+    def record_page_resources(self, page: RecordLocation, report: PageResourceReport) -> None:
+        """Keep what became of a captured page's resources: a metadata record linked to the
+        page's response (so a rebuilt catalog has it too) and a catalog row."""
+        self._check_open()
+        meta = self.writer.write_metadata(
+            page_resources_uri(page.record_id),
+            report.to_json_bytes(),
+            refers_to=page.record_id,
+            refers_to_target=page.target_uri,
+            refers_to_date=page.date,
+        )
+        self.catalog.add_captures([capture_row(self.site, meta, refers_to=page.record_id)])
+        self.catalog.put_page_resources(page_resources_row(self.site, page.record_id, report))
+        self.catalog.commit()
 
     def close(self) -> list[Path]:
         """Close the WARC file(s) and the catalog; safe to call twice."""

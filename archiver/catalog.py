@@ -99,6 +99,14 @@ CREATE TABLE IF NOT EXISTS snapshots (
     urls TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS snapshots_site ON snapshots (site, source_url, fetched_at);
+CREATE TABLE IF NOT EXISTS page_resources (
+    record_id TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    needed INTEGER NOT NULL,
+    archived INTEGER NOT NULL,
+    report TEXT NOT NULL
+);
 """
 
 # Full-text search over the newest version of each article (pages that are not articles are
@@ -124,10 +132,31 @@ _EVENT_COLUMNS = ("record_id", "kind", "site", "url", "article_id", "date", "sta
 _SNAPSHOT_COLUMNS = (
     "json_path", "site", "kind", "source_url", "section", "fetched_at", "record_id", "urls",
 )  # fmt: skip
+_PAGE_RESOURCES_COLUMNS = ("record_id", "site", "url", "needed", "archived", "report")
 _ARTICLE_COLUMNS = (
     "id", "version", "site", "section", "url", "canonical_url", "title", "published",
     "fetched_at", "language", "word_count", "is_article", "record_id", "json_path",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PageResourcesRow:
+    """What became of the resources of one captured page (its response record's id).
+
+    ``report`` is the JSON of `archiver.crawl.resources.PageResourceReport`, as kept in the
+    WARC metadata record it came from.
+    """
+
+    record_id: str
+    site: str
+    url: str
+    needed: int
+    archived: int
+    report: str
+
+    @property
+    def missing(self) -> int:
+        return self.needed - self.archived
 
 
 @dataclass(frozen=True)
@@ -268,6 +297,17 @@ class Catalog:
         """Insert (or replace) capture rows."""
         sql = _insert_sql("captures", _CAPTURE_COLUMNS)
         self._db.executemany(sql, [tuple(getattr(r, c) for c in _CAPTURE_COLUMNS) for r in rows])
+
+    def put_page_resources(self, row: PageResourcesRow) -> None:
+        """Insert (or replace) the resource account of one captured page."""
+        sql = _insert_sql("page_resources", _PAGE_RESOURCES_COLUMNS)
+        self._db.execute(sql, tuple(getattr(row, c) for c in _PAGE_RESOURCES_COLUMNS))
+
+    def page_resources(self, record_id: str) -> PageResourcesRow | None:
+        """The resource account of the page captured in response record `record_id`."""
+        sql = "SELECT " + ", ".join(_PAGE_RESOURCES_COLUMNS) + " FROM page_resources "
+        row = self._db.execute(sql + "WHERE record_id = ?", (record_id,)).fetchone()
+        return PageResourcesRow(*row) if row else None
 
     def add_article(self, row: ArticleRow) -> None:
         """Insert (or replace) one article version."""

@@ -1,4 +1,4 @@
-"""WARC recording as a Scrapy downloader middleware: every fetch, as received."""
+"""Downloader middlewares: the page-resource gate, and WARC recording of every fetch as received."""
 
 from __future__ import annotations
 
@@ -7,9 +7,14 @@ from datetime import UTC, datetime
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
+from scrapy.settings import BaseSettings
+from scrapy.statscollectors import StatsCollector
 
 from archiver.archive import ArchiveClosedError
+from archiver.crawl.errors import HOST_FAILURES, error_kind
+from archiver.crawl.resources import DeadHosts, ResourcePolicy, host_of, resource_rules
 from archiver.warc import HttpExchange
 
 logger = logging.getLogger(__name__)
@@ -115,6 +120,92 @@ class WarcRecorderMiddleware:
     def process_exception(
         self, request: Request, exception: Exception, spider: Spider | None = None
     ) -> None:
+        if isinstance(exception, IgnoreRequest):
+            return  # not a fetch: skipped on purpose, or filtered
         stats = self.crawler.stats
         assert stats is not None
-        stats.inc_value(f"archiver/fetch/error/{type(exception).__name__}")
+        stats.inc_value(f"archiver/fetch/error/{error_kind(exception)}")
+
+
+class ResourceSkipped(IgnoreRequest):
+    """A page resource the gate did not let through; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"page resource skipped: {reason}")
+        self.reason = reason
+
+
+def policy_from_settings(settings: BaseSettings) -> ResourcePolicy:
+    """The page-resource policy the ARCHIVER_REQUISITES_* settings describe."""
+    site_hosts = [
+        *settings.getlist("ARCHIVER_SITE_DOMAINS"),
+        *settings.getlist("ARCHIVER_REQUISITES_HOSTS"),
+    ]
+    return ResourcePolicy(
+        resource_rules(
+            scope=str(settings.get("ARCHIVER_REQUISITES_SCOPE") or "all"),
+            site_hosts=site_hosts,
+            block=settings.getlist("ARCHIVER_REQUISITES_BLOCK"),
+            block_lists=settings.getlist("ARCHIVER_REQUISITES_BLOCK_LISTS"),
+            default_blocklist=settings.getbool("ARCHIVER_REQUISITES_DEFAULT_BLOCKLIST"),
+            max_per_page=settings.getint("ARCHIVER_REQUISITES_MAX_PER_PAGE"),
+            host_failures=settings.getint("ARCHIVER_REQUISITES_HOST_FAILURES"),
+        )
+    )
+
+
+class PageResourceGate:
+    """Let through only the page resources the policy allows, from hosts not given up.
+
+    Order it above the recorder (and RetryMiddleware): a skipped resource is never requested
+    nor recorded, and a host that cannot be reached (DNS, refused, unreachable, timeout) is
+    given up after ARCHIVER_REQUISITES_HOST_FAILURES failures, with one log line. DNS
+    failures are not retried, whatever the request.
+    """
+
+    def __init__(self, policy: ResourcePolicy, dead_hosts: DeadHosts, stats: StatsCollector):
+        self.policy = policy
+        self.dead_hosts = dead_hosts
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PageResourceGate:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVER_REQUISITES"):
+            raise NotConfigured("ARCHIVER_REQUISITES is off")
+        policy = policy_from_settings(settings)  # a bad block list is an error, not "off"
+        assert crawler.stats is not None
+        dead = DeadHosts(settings.getint("ARCHIVER_REQUISITES_HOST_FAILURES"))
+        return cls(policy, dead, crawler.stats)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if request.meta.get("archiver_kind") != "requisite":
+            return
+        reason = None
+        if self.dead_hosts.reason(host_of(request.url)) is not None:
+            reason = "dead-host"
+        else:
+            kind = request.meta.get("archiver_requisite", "other")
+            reason = self.policy.skip_reason(
+                request.url, kind, request.meta.get("archiver_needed_by")
+            )
+        if reason is not None:
+            self.stats.inc_value(f"archiver/resources/skipped/{reason}")
+            raise ResourceSkipped(reason)
+
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> None:
+        if isinstance(exception, IgnoreRequest):
+            return
+        kind = error_kind(exception)
+        is_resource = request.meta.get("archiver_kind") == "requisite"
+        if kind == "dns" or (is_resource and kind in HOST_FAILURES):
+            request.meta["dont_retry"] = True  # the host is gone, not busy
+        if not (is_resource and kind in HOST_FAILURES):
+            return
+        host = host_of(request.url)
+        if self.dead_hosts.failed(host, kind):
+            self.stats.inc_value(f"archiver/resources/dead_hosts/{kind}")
+            logger.info("Giving up page resources on %s for this run: %s", host, kind)
+            logger.debug("%s failed: %r", request.url, exception)

@@ -76,8 +76,20 @@ class PageOutcome:
     is_article: bool | None = None
     json_path: str | None = None  # relative to the archive root
     replay_url: str | None = None
-    requisites_fetched: int = 0
-    requisites_failed: int = 0
+    requisites_fetched: int = 0  # page resources archived
+    requisites_missing: dict[str, int] = field(default_factory=dict)  # not archived, by reason
+
+    @property
+    def requisites_needed(self) -> int:
+        return self.requisites_fetched + sum(self.requisites_missing.values())
+
+    def resources_note(self) -> str:
+        """``12 of 14 page resources archived (missing: dead-host 2)``."""
+        note = f"{self.requisites_fetched} of {self.requisites_needed} page resources archived"
+        if self.requisites_missing:
+            why = ", ".join(f"{k} {v}" for k, v in self.requisites_missing.items())
+            note += f" (missing: {why})"
+        return note
 
     @property
     def ok(self) -> bool:
@@ -85,7 +97,7 @@ class PageOutcome:
         return self.error is None and self.status is not None and self.status < 400
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "ok": self.ok}
+        return {**asdict(self), "ok": self.ok, "requisites_needed": self.requisites_needed}
 
     def line(self, archive_root: str) -> str:
         """The stdout line: status, article id, JSON path, replay address, URL (tab-separated)."""

@@ -17,13 +17,32 @@ ARCHIVER_OPERATOR = ""
 ARCHIVER_EXTRACT_WORKERS = None
 # Crawls fetch each new or changed article's requisites (stylesheets, fonts, images, scripts,
 # frames), once per run however many articles share them, so the pages replay as they looked.
+# They are queued below every section, feed, sitemap and article request: articles first.
+# A site config's `requisites:` block sets the others (at spider priority; `-s` still wins).
 ARCHIVER_REQUISITES = True
+# all | site (the config's allowed_domains and their subdomains, plus ARCHIVER_REQUISITES_HOSTS)
+# | none
+ARCHIVER_REQUISITES_SCOPE = "all"
+ARCHIVER_REQUISITES_HOSTS: list[str] = []
+# Host names or adblock filter rules never to fetch; files of such rules (EasyList or hosts).
+ARCHIVER_REQUISITES_BLOCK: list[str] = []
+ARCHIVER_REQUISITES_BLOCK_LISTS: list[str] = []
+# EasyList + EasyPrivacy (as shipped with braveblock) block ads, trackers and analytics.
+ARCHIVER_REQUISITES_DEFAULT_BLOCKLIST = True
+ARCHIVER_REQUISITES_MAX_PER_PAGE = 200
+# A host is given up for the run after this many connection failures (DNS, refused, timeout).
+ARCHIVER_REQUISITES_HOST_FAILURES = 1
+# Seconds to wait for one page resource.
+ARCHIVER_REQUISITES_TIMEOUT = 20.0
 # Seconds between progress lines on stderr (0 switches them off).
 ARCHIVER_PROGRESS_INTERVAL = 10.0
 
 # The WARC recorder sits above HttpCompressionMiddleware (590) and RedirectMiddleware (600), so
 # it sees each response as received: body still encoded, 3xx before it is followed.
+# The resource gate sits above the recorder: a resource it skips is never requested or
+# recorded, and it sees connection failures before RetryMiddleware (550) retries them.
 DOWNLOADER_MIDDLEWARES = {
+    "archiver.middlewares.PageResourceGate": 960,
     "archiver.middlewares.WarcRecorderMiddleware": 950,
 }
 ITEM_PIPELINES = {

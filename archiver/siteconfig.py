@@ -46,6 +46,7 @@ __all__ = [
     "ConfigError",
     "CrawlSettings",
     "ExtractHints",
+    "RequisiteRules",
     "Section",
     "SiteConfig",
     "config_json_schema",
@@ -491,6 +492,76 @@ class CrawlSettings(_Strict):
         return value
 
 
+def _check_block_pattern(value: str) -> str:
+    if not value.strip() or any(ch in value for ch in "\r\n"):
+        raise _fail(
+            "expected a host name ('ads.example.com') or an adblock filter "
+            f"('||ads.example.com^', '/banners/*'), got {_show(value)}"
+        )
+    return value.strip()
+
+
+BlockPattern = Annotated[
+    str, AfterValidator(_check_block_pattern), WithJsonSchema({"type": "string", "minLength": 1})
+]
+
+
+class RequisiteRules(_Strict):
+    """Page resources (stylesheets, scripts, images, fonts, frames) fetched with each article."""
+
+    scope: Literal["all", "site", "none"] = Field(
+        default="all",
+        description="Which hosts page resources are fetched from: 'all' (any host, as a "
+        "browser would), 'site' (allowed_domains and their subdomains, plus `hosts`), or "
+        "'none' (no page resources). Default: all.",
+    )
+    hosts: list[HostName] = Field(
+        default_factory=list,
+        description="More hosts that count as the site's own for scope 'site', e.g. its CDN; "
+        "subdomains count too.",
+        examples=[["static.example-cdn.net"]],
+    )
+    block: list[BlockPattern] = Field(
+        default_factory=list,
+        description="Never fetch these: a host name (blocks it and its subdomains) or an "
+        "adblock filter rule ('||ads.example.com^', '/banners/*', '/\\.gif\\?track=/').",
+        examples=[["ads.example.com", "/newsletter-popup/*"]],
+    )
+    block_lists: list[str] = Field(
+        default_factory=list,
+        description="Your own block lists: files in EasyList (Adblock Plus) or hosts format "
+        "('0.0.0.0 ads.example.com'), gzip allowed; paths relative to this config file.",
+        examples=[["blocklists/my-hosts.txt"]],
+    )
+    default_blocklist: bool = Field(
+        default=True,
+        description="Block ads, trackers and analytics with EasyList and EasyPrivacy (the "
+        "copies shipped with braveblock). Default: true.",
+    )
+    max_per_page: int = Field(
+        default=200,
+        ge=1,
+        le=10_000,
+        description="At most this many resources named by one page (or one stylesheet or "
+        "frame); the rest are recorded as skipped (over-cap). Default: 200.",
+    )
+    host_failures: int = Field(
+        default=1,
+        ge=1,
+        le=1_000,
+        description="Give a host up for the rest of the run after this many connection "
+        "failures (DNS lookup failed, refused, unreachable, timed out); its other resources "
+        "are recorded as skipped (dead-host). Default: 1.",
+    )
+    timeout: float = Field(
+        default=20.0,
+        gt=0,
+        le=600,
+        description="Seconds to wait for one page resource (pages keep DOWNLOAD_TIMEOUT). "
+        "Default: 20.",
+    )
+
+
 class ExtractHints(_Strict):
     """Per-site hints for article extraction. Every key is optional."""
 
@@ -557,6 +628,11 @@ class SiteConfig(_Strict):
     extract: ExtractHints = Field(
         default_factory=ExtractHints, description="Optional per-site extraction hints."
     )
+    requisites: RequisiteRules = Field(
+        default_factory=RequisiteRules,
+        description="Page resources fetched with each article so it replays as it looked: "
+        "scope, blocking, budgets.",
+    )
 
     _config_hash: str | None = PrivateAttr(default=None)
     _source_path: Path | None = PrivateAttr(default=None)
@@ -576,6 +652,11 @@ class SiteConfig(_Strict):
     def source_path(self) -> Path | None:
         """The file this config was loaded from (None when built in code)."""
         return self._source_path
+
+    def block_list_paths(self) -> list[Path]:
+        """``requisites.block_lists`` as paths, relative ones taken from the config's folder."""
+        base = self.source_path.parent if self.source_path is not None else Path()
+        return [base / name for name in self.requisites.block_lists]
 
     def is_allowed_host(self, host: str) -> bool:
         """Whether ``host`` is one of allowed_domains or a subdomain of one."""
@@ -836,6 +917,13 @@ def load_site_config(path: str | Path) -> SiteConfig:
             "(at least site, name, allowed_domains, articles)",
         )
     config = parse_site_config(data, path)
+    missing = [
+        (f"requisites.block_lists[{i}]", f"file not found: {(path.parent / name)}")
+        for i, name in enumerate(config.requisites.block_lists)
+        if not (path.parent / name).is_file()
+    ]
+    if missing:
+        raise ConfigError.from_errors(path, missing)
     config._config_hash = hashlib.sha256(raw).hexdigest()
     config._source_path = path
     return config

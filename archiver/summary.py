@@ -15,27 +15,61 @@ _REVISITS = "archiver/revisits/"
 _SKIPPED = "archiver/articles/skipped/"
 _SOURCES_BROKEN = "archiver/sources/broken/"
 _SOURCES_FETCHED = "archiver/sources/fetched/"
+_RESOURCES = "archiver/resources/"
+_DEAD_HOSTS = "archiver/resources/dead_hosts/"
 
 
 def _by_suffix(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
     return {k[len(prefix) :]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
 
-def _errors(stats: Mapping[str, Any]) -> int:
-    return (
-        sum(_by_suffix(stats, _FETCH_ERROR).values())
-        + sum(_by_suffix(stats, _EXTRACT_FAILED).values())
-        + sum(v for k, v in _by_suffix(stats, _STATUS_PREFIX).items() if int(k) >= 400)
-    )
+def errors_by_kind(stats: Mapping[str, Any]) -> str:
+    """``dns 14 on 12 hosts, refused 3 on 1 host, timeout 5, http 4xx 9, extraction 1``.
+
+    Network failures by kind (with the hosts given up for page resources), error statuses by
+    class, extraction failures; "none" when there were none.
+    """
+    parts = []
+    dead = _by_suffix(stats, _DEAD_HOSTS)
+    for kind, count in _by_suffix(stats, _FETCH_ERROR).items():
+        hosts = dead.get(kind, 0)
+        where = f" on {hosts} host{'s' if hosts != 1 else ''}" if hosts else ""
+        parts.append(f"{kind} {count}{where}")
+    statuses: dict[str, int] = {}
+    for status, count in _by_suffix(stats, _STATUS_PREFIX).items():
+        if status.isdigit() and int(status) >= 400:
+            key = f"http {status[0]}xx"
+            statuses[key] = statuses.get(key, 0) + count
+    parts += [f"{k} {v}" for k, v in sorted(statuses.items())]
+    extraction = sum(_by_suffix(stats, _EXTRACT_FAILED).values())
+    if extraction:
+        parts.append(f"extraction {extraction}")
+    return ", ".join(parts) or "none"
 
 
 def progress_line(stats: Mapping[str, Any], elapsed: float) -> str:
-    """One line: pages fetched, articles written, errors, pages per minute."""
+    """One line: pages fetched, articles written, page resources, errors by kind, pages/min."""
     pages = sum(_by_suffix(stats, _STATUS_PREFIX).values())
     rate = pages / elapsed * 60 if elapsed > 0 else 0.0
     written = int(stats.get("archiver/articles/written", 0))
     written += int(stats.get("archiver/articles/changed", 0))
-    return f"pages {pages} ({rate:.0f}/min), articles {written}, errors {_errors(stats)}"
+    line = f"pages {pages} ({rate:.0f}/min), articles {written}"
+    fetched = int(stats.get(_RESOURCES + "fetched", 0))
+    skipped = sum(_by_suffix(stats, _RESOURCES + "skipped/").values())
+    if fetched or skipped:
+        line += f", resources {fetched} (skipped {skipped})"
+    return f"{line}, errors: {errors_by_kind(stats)}"
+
+
+def resource_counts(stats: Mapping[str, Any]) -> dict[str, Any]:
+    """Page resources: fetched, failed by kind, skipped by reason, hosts given up by kind."""
+    return {
+        "fetched": int(stats.get(_RESOURCES + "fetched", 0)),
+        "failed": _by_suffix(stats, _RESOURCES + "failed/"),
+        "skipped": _by_suffix(stats, _RESOURCES + "skipped/"),
+        "dead_hosts": _by_suffix(stats, _DEAD_HOSTS),
+        "pages_incomplete": int(stats.get(_RESOURCES + "pages_incomplete", 0)),
+    }
 
 
 @dataclass
@@ -64,6 +98,7 @@ class CrawlSummary:
     non_articles: int = 0
     extraction_failures: dict[str, int] = field(default_factory=dict)
     revisits: dict[str, int] = field(default_factory=dict)
+    resources: dict[str, Any] = field(default_factory=dict)
     warc_records: int = 0
     warc_files: int = 0
     warc_bytes: int = 0
@@ -97,6 +132,7 @@ class CrawlSummary:
             non_articles=int(stats.get("archiver/articles/not_article", 0)),
             extraction_failures=_by_suffix(stats, _EXTRACT_FAILED),
             revisits=_by_suffix(stats, _REVISITS),
+            resources=resource_counts(stats),
             warc_records=int(stats.get("archiver/warc/records", 0)),
             warc_files=int(stats.get("archiver/warc/files", 0)),
             warc_bytes=int(stats.get("archiver/warc/bytes", 0)),
@@ -162,6 +198,9 @@ class CrawlSummary:
             lines.append(f"broken sources: {broken}; source problems: {self.source_problems}")
         if self.fetch_errors:
             lines.append(f"fetch errors (no response): {_pairs(self.fetch_errors)}")
+        resources = self.resources_line()
+        if resources:
+            lines.append(resources)
         failures = _pairs(self.extraction_failures) or "none"
         lines.append(f"extraction failures: {failures}")
         revisits = _pairs(self.revisits) or "none"
@@ -173,6 +212,27 @@ class CrawlSummary:
         if problem:
             lines.append(f"FAILED: {problem}")
         return "\n".join(lines)
+
+
+    def resources_line(self) -> str | None:
+        """``page resources: 120 fetched, 3 failed (...), 400 skipped (...); hosts given up:
+        ...; 7 pages incomplete``, or None when the crawl asked for none."""
+        res = self.resources
+        failed, skipped = res.get("failed") or {}, res.get("skipped") or {}
+        fetched = int(res.get("fetched") or 0)
+        if not (fetched or failed or skipped):
+            return None
+        line = f"page resources: {fetched:,} fetched, {sum(failed.values()):,} failed"
+        if failed:
+            line += f" ({_pairs(failed)})"
+        line += f", {sum(skipped.values()):,} skipped"
+        if skipped:
+            line += f" ({_pairs(skipped)})"
+        if res.get("dead_hosts"):
+            line += f"; hosts given up: {_pairs(res['dead_hosts'])}"
+        if res.get("pages_incomplete"):
+            line += f"; {res['pages_incomplete']} page(s) lack some"
+        return line
 
 
 def _pairs(counts: Mapping[str, int]) -> str:

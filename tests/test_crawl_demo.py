@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.archive import PAGE_RESOURCES_URI as RESOURCES_URN
 from archiver.models import SCHEMA_PATH
 from tests.support import (
     article_documents,
@@ -141,7 +142,19 @@ def test_records_are_linked_and_complete(crawl: dict[str, Any]) -> None:
         assert head.get_header("WARC-Payload-Digest", "").startswith("sha1:")
         assert head.get_header("WARC-Block-Digest", "").startswith("sha1:")
         assert head.get_header("WARC-IP-Address") == "127.0.0.1"
+    # Page-resource accounts are metadata too: one per article page with resources, linked.
+    accounts = [
+        (h, b) for h, b in metadata if h.get_header("WARC-Target-URI").startswith(RESOURCES_URN)
+    ]
+    metadata = [m for m in metadata if m not in accounts]
     assert len(metadata) == len(article_documents(crawl["archive"]))
+    assert len(accounts) >= len(metadata) - 2  # the 404 and 500 stories have no resources
+    for head, body in accounts:
+        page = by_id[head.get_header("WARC-Refers-To")]
+        assert page[0] in ("response", "revisit")
+        account = json.loads(body)
+        assert account["page"] == page[1].get_header("WARC-Target-URI")
+        assert account["needed"] == account["archived"] > 0 and account["missing"] == []
     for head, body in metadata:
         assert head.get_header("Content-Type") == "application/json"
         assert by_id[head.get_header("WARC-Refers-To")][0] == "response"

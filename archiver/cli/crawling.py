@@ -198,10 +198,9 @@ def archive(
     for outcome in outcomes:
         what = "archived" if outcome.ok else f"FAILED ({outcome.error})"
         kind = {True: "article", False: "not an article", None: "no document"}[outcome.is_article]
-        requisites = f"{outcome.requisites_fetched} requisites"
-        if outcome.requisites_failed:
-            requisites += f", {outcome.requisites_failed} failed"
-        click.echo(f"{what}: {outcome.url} ({kind}; {requisites})", err=True)
+        if outcome.ok and outcome.requisites_missing:
+            what = "archived, incomplete"
+        click.echo(f"{what}: {outcome.url} ({kind}; {outcome.resources_note()})", err=True)
     failed = [o for o in outcomes if not o.ok]
     if failed:
         raise Failed(f"{len(failed)} of {len(outcomes)} URL(s) could not be archived")

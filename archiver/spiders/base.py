@@ -70,9 +70,13 @@ class ArchivingSpider(Spider):
         core: Any = reactor
         core.addSystemEventTrigger("before", "shutdown", self._close_archive_quietly)
 
+    def before_archive_closes(self) -> None:
+        """Write what only the end of the crawl knows (subclasses; the archive is still open)."""
+
     def close_archive(self, spider: Spider, reason: str) -> None:
         """Close the WARC files (renaming them from .open) and the catalog."""
         if self.archive is not None:
+            self.before_archive_closes()
             files = self.archive.close()
             # Every record written, warcinfo and metadata included (the recorder counts fetches).
             stats = self.crawler.stats

@@ -20,7 +20,6 @@ from archiver.archive import ArchiveClosedError
 from archiver.items import FetchedPage
 from archiver.links import absolute_links, in_scope, is_article_url, section_for, unique
 from archiver.locking import acquire_site_lock
-from archiver.requisites import html_requisites
 from archiver.siteconfig import Section, SiteConfig, load_site_config
 from archiver.sources import (
     SourceEntry,
@@ -109,6 +108,21 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
         if crawl.max_pages:
             settings.set("CLOSESPIDER_PAGECOUNT", crawl.max_pages, priority="spider")
+        rules = self.config.requisites
+        settings.set("ARCHIVER_SITE_DOMAINS", list(self.config.allowed_domains), priority="spider")
+        for key, value in (
+            ("SCOPE", rules.scope),
+            ("HOSTS", list(rules.hosts)),
+            ("BLOCK", list(rules.block)),
+            ("BLOCK_LISTS", [str(p) for p in self.config.block_list_paths()]),
+            ("DEFAULT_BLOCKLIST", rules.default_blocklist),
+            ("MAX_PER_PAGE", rules.max_per_page),
+            ("HOST_FAILURES", rules.host_failures),
+            ("TIMEOUT", rules.timeout),
+        ):
+            settings.set(f"ARCHIVER_REQUISITES_{key}", value, priority="spider")
+        if rules.scope == "none":
+            settings.set("ARCHIVER_REQUISITES", False, priority="spider")
 
     @property
     def site_key(self) -> str:
@@ -402,8 +416,7 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             record=capture.payload,
         )
         if self.crawler.settings.getbool("ARCHIVER_REQUISITES"):
-            found = html_requisites(response.body, response.url, response.encoding)
-            yield from self.requisite_requests(response.url, found, depth=0)
+            yield from self.page_requisites(response, response.url)
 
     def fetch_failed(self, failure: Failure) -> None:
         """Count and log a page that could not be used (the recorder archived any response)."""

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
+from archiver.archive import ArchiveClosedError, SiteArchive
+from archiver.crawl.errors import error_kind
+from archiver.crawl.resources import ARCHIVED, ResourceLedger
 from archiver.requisites import Requisite, css_requisites, html_requisites
+from archiver.warc import RecordLocation
 
 logger = logging.getLogger(__name__)
 
 #: Stylesheets importing stylesheets are followed this deep.
 MAX_CSS_DEPTH = 3
-#: At most this many requisites named by one page or stylesheet (a runaway page must not
-#: fetch the web).
-MAX_REQUISITES = 500
+#: Page resources are queued below every section, feed, sitemap and article request (whose
+#: priorities are -max_pages..1), so that a crawl stopped at any moment has its articles.
+REQUISITE_PRIORITY = -1000
 
 
 def is_stylesheet(response: Response) -> bool:
@@ -30,66 +35,83 @@ def failure_reason(failure: Failure) -> str:
     """A short reason for a request that got no response."""
     if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
         return "forbidden by robots.txt"
-    name = failure.type.__name__ if failure.type else "error"
-    for marker, reason in (
-        ("Timeout", "timeout"),
-        ("DNSLookup", "DNS lookup failed"),
-        ("ConnectionRefused", "connection refused"),
-    ):
-        if marker in name:
-            return reason
-    return name
+    reason = getattr(failure.value, "reason", None)
+    if isinstance(reason, str):
+        return reason
+    return error_kind(failure.value)
 
 
 class RequisiteFetching:
     """Mixin for spiders: each requisite fetched once a run, however many pages share it.
 
     What a page needs is the closure of its own list through what its stylesheets and frames
-    name (`requisites_of`). Requisites are fetched on any host and whatever robots.txt says:
+    name; the ledger keeps it and what became of each resource, and when the archive closes
+    every page's account is written (`SiteArchive.record_page_resources`). Requisites are
+    fetched on any host the policy allows (`PageResourceGate`) and whatever robots.txt says:
     they belong to the page.
     """
 
-    needs: dict[str, list[str]]  # page or requisite URL -> the requisites it names
-    requested: set[str]
-    fetched: dict[str, bool]  # requisite URL -> whether it came back below 400
+    crawler: Any
+    archive: SiteArchive | None
+    ledger: ResourceLedger
+    resource_pages: dict[str, RecordLocation]  # page URL -> its response record
 
     def init_requisites(self) -> None:
-        self.needs, self.requested, self.fetched = {}, set(), {}
+        self.ledger = ResourceLedger()
+        self.resource_pages = {}
+
+    def page_requisites(self, response: HtmlResponse, page_url: str) -> Iterator[Request]:
+        """Requests for what an archived page needs; its account is kept under `page_url`."""
+        capture = response.meta.get("archiver_capture")
+        if capture is not None:
+            self.resource_pages[page_url] = capture.record
+        found = html_requisites(response.body, response.url, response.encoding)
+        # Requisites resolve against the final URL; the account belongs to the asked-for one.
+        yield from self.requisite_requests(page_url, found, depth=0)
 
     def requisite_requests(
         self, needed_by: str, found: Iterable[Requisite], depth: int, frames: bool = True
     ) -> Iterator[Request]:
         """Requests for the requisites a page (or stylesheet, or frame) names."""
-        needs = self.needs.setdefault(needed_by, [])
-        for count, requisite in enumerate(found):
-            if count >= MAX_REQUISITES:
-                logger.warning("%s names over %d requisites; the rest are left", needed_by, count)
-                return
+        settings = self.crawler.settings
+        cap = settings.getint("ARCHIVER_REQUISITES_MAX_PER_PAGE")
+        timeout = settings.getfloat("ARCHIVER_REQUISITES_TIMEOUT")
+        stats = self.crawler.stats
+        count = 0
+        for requisite in found:
             if requisite.kind == "frame" and not frames:
                 continue
-            needs.append(requisite.url)
-            if requisite.url in self.requested:
+            count += 1
+            if not self.ledger.need(needed_by, requisite.url, requisite.kind):
                 continue
-            self.requested.add(requisite.url)
+            if count > cap:
+                self.ledger.settle(requisite.url, "over-cap")
+                stats.inc_value("archiver/resources/skipped/over-cap")
+                continue
             yield Request(
                 requisite.url,
                 callback=self.parse_requisite,
                 errback=self.requisite_failed,
-                priority=10,
+                priority=REQUISITE_PRIORITY,
                 meta={
                     "archiver_kind": "requisite",
                     "archiver_requisite": requisite.kind,
                     "archiver_requisite_url": requisite.url,  # kept through redirects
+                    "archiver_needed_by": needed_by,
                     "archiver_depth": depth,
+                    "download_timeout": timeout,
                     "dont_obey_robotstxt": True,
                     "allow_offsite": True,  # a CDN is part of the page
                 },
             )
+        if count > cap:
+            logger.info("%s names %d page resources; %d over the cap left", needed_by, count, cap)
 
     def parse_requisite(self, response: Response) -> Iterator[Request]:
         """Note it; a frame brings its own requisites, a stylesheet its imports, fonts, images."""
         url = response.meta["archiver_requisite_url"]
-        self.fetched[url] = True
+        self.ledger.settle(url, ARCHIVED)
+        self.crawler.stats.inc_value("archiver/resources/fetched")
         depth = response.meta.get("archiver_depth", 0)
         if response.meta.get("archiver_requisite") == "frame" and isinstance(
             response, HtmlResponse
@@ -102,21 +124,41 @@ class RequisiteFetching:
             yield from self.requisite_requests(url, found, depth + 1, frames=False)
 
     def requisite_failed(self, failure: Failure) -> None:
+        """Note why a resource is missing; skipped ones were counted by the gate already."""
         request = getattr(failure, "request", None)
         if request is None:
             return
-        self.fetched[request.meta["archiver_requisite_url"]] = False
         response = getattr(failure.value, "response", None)
-        why = f"HTTP {response.status}" if response is not None else failure_reason(failure)
-        logger.warning("Requisite %s: %s", request.url, why)
+        skipped = getattr(failure.value, "reason", None)
+        if response is not None:
+            why = f"http-{response.status}"
+        elif isinstance(skipped, str):
+            why = skipped
+        else:
+            why = failure_reason(failure)
+        self.ledger.settle(request.meta["archiver_requisite_url"], why)
+        if not isinstance(skipped, str):
+            self.crawler.stats.inc_value(f"archiver/resources/failed/{why}")
+        logger.debug("Page resource %s: %s", request.url, why)
 
-    def requisites_of(self, url: str) -> set[str]:
-        """Everything the page at `url` needs, through its stylesheets and frames."""
-        needed: set[str] = set()
-        todo = list(self.needs.get(url, []))
-        while todo:
-            current = todo.pop()
-            if current not in needed:
-                needed.add(current)
-                todo.extend(self.needs.get(current, []))
-        return needed
+    def before_archive_closes(self) -> None:
+        self.record_resource_reports()
+
+    def record_resource_reports(self) -> int:
+        """Write each page's account of its resources into the archive; how many were."""
+        if self.archive is None:
+            return 0
+        written = 0
+        for page_url, record in self.resource_pages.items():
+            report = self.ledger.report(page_url)
+            if report.needed == 0:
+                continue
+            try:
+                self.archive.record_page_resources(record, report)
+            except (OSError, ArchiveClosedError) as exc:
+                logger.error("Could not record the page resources of %s: %s", page_url, exc)
+                return written
+            written += 1
+            if report.missing_count:
+                self.crawler.stats.inc_value("archiver/resources/pages_incomplete")
+        return written

@@ -11,9 +11,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
+from archiver.crawl.resources import host_of
 from archiver.items import FetchedPage
 from archiver.oneoff import DEFAULT_COLLECTION, PageOutcome, replay_address
-from archiver.requisites import html_requisites
 from archiver.spiders.base import ArchivingSpider
 from archiver.spiders.requisites import RequisiteFetching, failure_reason
 
@@ -53,9 +53,13 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
         settings.set("DOWNLOAD_DELAY", 0, priority="spider")
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="spider")
+        # For scope "site": the hosts of the pages asked for.
+        hosts = sorted({host_of(u) for u in spider.urls} - {""})
+        settings.set("ARCHIVER_SITE_DOMAINS", hosts, priority="spider")
+        if not settings.getbool("ARCHIVER_REQUISITES"):
+            spider.with_requisites = False
         spider.connect_archive(crawler)
         crawler.signals.connect(spider.item_stored, signal=signals.item_scraped)
-        crawler.signals.connect(spider.tally, signal=signals.spider_closed)
         return spider
 
     @property
@@ -99,15 +103,15 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
             keep_unextractable=True,
         )
         if self.with_requisites and isinstance(response, HtmlResponse):
-            found = html_requisites(response.body, response.url, response.encoding)
-            yield from self.requisite_requests(outcome.url, found, depth=0)
+            yield from self.page_requisites(response, outcome.url)
 
-    def tally(self, spider: Spider, reason: str) -> None:
+    def before_archive_closes(self) -> None:
         """Count, for each page, the requisites it needs that came back and that did not."""
         for url, outcome in self.outcomes.items():
-            needed = self.requisites_of(url)
-            outcome.requisites_fetched = sum(self.fetched.get(u) is True for u in needed)
-            outcome.requisites_failed = sum(self.fetched.get(u) is False for u in needed)
+            report = self.ledger.report(url)
+            outcome.requisites_fetched = report.archived
+            outcome.requisites_missing = report.reasons()
+        super().before_archive_closes()
 
     def page_failed(self, failure: Failure) -> None:
         """A page that answered 4xx/5xx (archived all the same) or never answered."""

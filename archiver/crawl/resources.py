@@ -1,0 +1,315 @@
+"""Which page resources a crawl may fetch, which hosts it has given up, and what each page lacks.
+
+- `ResourcePolicy`: scope (``all`` / ``site`` / ``none``) and blocking (the user's host and URL
+  patterns, their own EasyList or hosts files, and by default EasyList + EasyPrivacy as shipped
+  with braveblock, the Python bindings of Brave's adblock-rust).
+- `DeadHosts`: a host that cannot be reached (DNS, refused, unreachable, timed out) is given up
+  for the rest of the run after a set number of failures.
+- `ResourceLedger`: what each page names (through its stylesheets and frames) and what became of
+  each resource, so that each capture can say how many of its resources were archived.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+__all__ = [
+    "ARCHIVED",
+    "SCOPES",
+    "DeadHosts",
+    "MissingResource",
+    "PageResourceReport",
+    "ResourceLedger",
+    "ResourcePolicy",
+    "ResourceRules",
+    "block_rules_from_file",
+    "host_of",
+]
+
+SCOPES = ("all", "site", "none")
+#: The outcome of a resource that was fetched and came back below 400.
+ARCHIVED = "archived"
+#: The outcome of a resource the crawl ended before fetching.
+NOT_FETCHED = "not-fetched"
+
+# What adblock-rust calls each kind of requisite (see archiver.requisites.KINDS).
+_REQUEST_TYPES = {
+    "stylesheet": "stylesheet",
+    "script": "script",
+    "image": "image",
+    "icon": "image",
+    "font": "font",
+    "frame": "sub_frame",
+    "media": "media",
+    "other": "other",
+}
+_BARE_HOST_RE = re.compile(r"^(?:\*\.)?[a-z0-9_-]+(?:\.[a-z0-9_-]+)+\.?$", re.IGNORECASE)
+_HOSTS_LINE_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]*)\s+(.+)$", re.I)
+_HOSTS_IGNORED = frozenset(
+    {"localhost", "localhost.localdomain", "local", "broadcasthost", "0.0.0.0", "ip6-localhost"}
+)
+
+
+def host_of(url: str) -> str:
+    """The URL's host name, lower-case, without port or trailing dot ("" when it has none)."""
+    try:
+        return (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return ""
+
+
+def _host_in(host: str, domains: Iterable[str]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def block_rule(pattern: str) -> str:
+    """A ``block:`` entry as an adblock filter: a bare host blocks it and its subdomains."""
+    pattern = pattern.strip()
+    if _BARE_HOST_RE.fullmatch(pattern):
+        return f"||{pattern.removeprefix('*.').rstrip('.').lower()}^"
+    return pattern
+
+
+def block_rules_from_file(path: Path) -> list[str]:
+    """Filter rules from an EasyList (Adblock Plus syntax) or hosts-format file (gzip too).
+
+    Hosts-format lines (``0.0.0.0 ads.example.com``) become ``||ads.example.com^``; comments
+    (``!`` and ``#`` lines) and list headers are left out. Raises OSError when unreadable.
+    """
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    rules: list[str] = []
+    for line in raw.decode("utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if not line or line.startswith(("!", "[")):
+            continue
+        if line.startswith("#") and "##" not in line and "#@#" not in line:
+            continue
+        hosts = _HOSTS_LINE_RE.match(line)
+        if hosts:
+            names = hosts.group(1).split("#", 1)[0].split()
+            rules.extend(f"||{n.lower()}^" for n in names if n.lower() not in _HOSTS_IGNORED)
+        else:
+            rules.append(line)
+    return rules
+
+
+@functools.lru_cache(maxsize=4)
+def _engine(rules: tuple[str, ...], default_lists: bool) -> Any:
+    """One adblock engine per distinct rule set in a process (building one takes ~0.3 s)."""
+    import braveblock
+
+    return braveblock.Adblocker(
+        rules=list(rules), include_easylist=default_lists, include_easyprivacy=default_lists
+    )
+
+
+@dataclass(frozen=True)
+class ResourceRules:
+    """What a crawl may fetch besides its pages (the ``requisites:`` block of a site config).
+
+    ``site_hosts`` are the hosts that count as the site's own for ``scope: site`` (the config's
+    ``allowed_domains`` plus ``requisites.hosts``); subdomains count too.
+    """
+
+    scope: str = "all"
+    site_hosts: tuple[str, ...] = ()
+    block: tuple[str, ...] = ()
+    block_lists: tuple[Path, ...] = ()
+    default_blocklist: bool = True
+    max_per_page: int = 200
+    host_failures: int = 1
+
+
+class ResourcePolicy:
+    """Decides, per resource URL, whether it may be requested."""
+
+    def __init__(self, rules: ResourceRules) -> None:
+        if rules.scope not in SCOPES:
+            raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {rules.scope!r}")
+        self.rules = rules
+        self.site_hosts = tuple(h.lower().rstrip(".") for h in rules.site_hosts)
+        own = [block_rule(p) for p in rules.block]
+        for path in rules.block_lists:
+            own.extend(block_rules_from_file(path))
+        self._rules = tuple(own)
+        self._engine: Any = None
+
+    @property
+    def blocks_anything(self) -> bool:
+        return bool(self._rules) or self.rules.default_blocklist
+
+    def skip_reason(self, url: str, kind: str, page_url: str | None) -> str | None:
+        """``out-of-scope`` or ``blocked`` when `url` must not be requested, else None."""
+        scope = self.rules.scope
+        if scope == "none":
+            return "out-of-scope"
+        if scope == "site" and not _host_in(host_of(url), self.site_hosts):
+            return "out-of-scope"
+        if self.blocks_anything and self._blocked(url, kind, page_url or url):
+            return "blocked"
+        return None
+
+    def _blocked(self, url: str, kind: str, page_url: str) -> bool:
+        if self._engine is None:
+            self._engine = _engine(self._rules, self.rules.default_blocklist)
+        request_type = _REQUEST_TYPES.get(kind, "other")
+        return bool(
+            self._engine.check_network_urls(
+                url=url, source_url=page_url, request_type=request_type
+            )
+        )
+
+
+class DeadHosts:
+    """Hosts given up for this run, each with the kind of failure that ended it."""
+
+    def __init__(self, limit: int = 1) -> None:
+        self.limit = max(1, limit)
+        self._failures: Counter[str] = Counter()
+        self._dead: dict[str, str] = {}
+
+    def failed(self, host: str, kind: str) -> bool:
+        """Count a failure; True when it is the one that makes `host` given up."""
+        if host in self._dead:
+            return False
+        self._failures[host] += 1
+        if self._failures[host] >= self.limit:
+            self._dead[host] = kind
+            return True
+        return False
+
+    def reason(self, host: str) -> str | None:
+        """The failure kind that gave `host` up, or None while it is still tried."""
+        return self._dead.get(host)
+
+    def by_kind(self) -> dict[str, int]:
+        return dict(Counter(self._dead.values()))
+
+
+@dataclass(frozen=True)
+class MissingResource:
+    url: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PageResourceReport:
+    """What became of the resources one captured page needs."""
+
+    page_url: str
+    needed: int
+    archived: int
+    missing: tuple[MissingResource, ...] = ()
+
+    @property
+    def missing_count(self) -> int:
+        return self.needed - self.archived
+
+    def reasons(self) -> dict[str, int]:
+        """Missing resources counted by reason, most frequent first."""
+        return dict(Counter(m.reason for m in self.missing).most_common())
+
+    def sentence(self) -> str:
+        """``3 of 40 page resources were not archived`` (or that all of them were)."""
+        if self.missing_count <= 0:
+            return f"all {self.needed} page resources were archived"
+        return f"{self.missing_count} of {self.needed} page resources were not archived"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "page": self.page_url,
+            "needed": self.needed,
+            "archived": self.archived,
+            "missing": [
+                {"url": m.url, "kind": m.kind, "reason": m.reason} for m in self.missing
+            ],
+        }
+
+    def to_json_bytes(self) -> bytes:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PageResourceReport:
+        missing = tuple(
+            MissingResource(str(m["url"]), str(m.get("kind", "other")), str(m["reason"]))
+            for m in data.get("missing", [])
+        )
+        return cls(str(data["page"]), int(data["needed"]), int(data["archived"]), missing)
+
+
+@dataclass
+class ResourceLedger:
+    """The resources each page, stylesheet and frame names, and what became of each."""
+
+    needs: dict[str, list[str]] = field(default_factory=dict)  # page or resource -> resources
+    kinds: dict[str, str] = field(default_factory=dict)  # resource URL -> first kind seen
+    outcomes: dict[str, str] = field(default_factory=dict)  # resource URL -> ARCHIVED or reason
+    requested: set[str] = field(default_factory=set)
+
+    def need(self, needed_by: str, url: str, kind: str) -> bool:
+        """Note that `needed_by` names `url`; True the first time `url` is named at all."""
+        self.needs.setdefault(needed_by, []).append(url)
+        self.kinds.setdefault(url, kind)
+        if url in self.requested:
+            return False
+        self.requested.add(url)
+        return True
+
+    def settle(self, url: str, outcome: str) -> None:
+        """Record what became of a resource; the first word stands (a retry does not undo it)."""
+        self.outcomes.setdefault(url, outcome)
+
+    def closure(self, url: str) -> set[str]:
+        """Every resource the page at `url` needs, through its stylesheets and frames."""
+        needed: set[str] = set()
+        todo = list(self.needs.get(url, []))
+        while todo:
+            current = todo.pop()
+            if current not in needed:
+                needed.add(current)
+                todo.extend(self.needs.get(current, []))
+        return needed
+
+    def report(self, page_url: str) -> PageResourceReport:
+        """What the page at `page_url` needs and lacks (unsettled ones: ``not-fetched``)."""
+        needed = sorted(self.closure(page_url))
+        missing = []
+        for url in needed:
+            outcome = self.outcomes.get(url, NOT_FETCHED)
+            if outcome != ARCHIVED:
+                missing.append(MissingResource(url, self.kinds.get(url, "other"), outcome))
+        return PageResourceReport(page_url, len(needed), len(needed) - len(missing), tuple(missing))
+
+
+def resource_rules(
+    *,
+    scope: str,
+    site_hosts: Sequence[str],
+    block: Sequence[str],
+    block_lists: Sequence[str | Path],
+    default_blocklist: bool,
+    max_per_page: int,
+    host_failures: int,
+) -> ResourceRules:
+    """`ResourceRules` from plain settings values (lists of strings, paths as strings)."""
+    return ResourceRules(
+        scope=scope,
+        site_hosts=tuple(site_hosts),
+        block=tuple(block),
+        block_lists=tuple(Path(p) for p in block_lists),
+        default_blocklist=default_blocklist,
+        max_per_page=max_per_page,
+        host_failures=host_failures,
+    )
