@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,7 +10,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from archiver.archive import ArchiveLayout, capture_row, normalise_url, snapshot_row
+from archiver.archive import (
+    PAGE_RESOURCES_URI,
+    ArchiveLayout,
+    capture_row,
+    normalise_url,
+    page_resources_row,
+    snapshot_row,
+)
 from archiver.catalog import (
     ArticleRow,
     CaptureRow,
@@ -19,6 +27,7 @@ from archiver.catalog import (
     iter_json_documents,
 )
 from archiver.cdxj import iter_index_files, write_index
+from archiver.crawl.resources import PageResourceReport
 from archiver.urlstate import Fetch, is_home_redirect, observe_fetch, observe_processed
 from archiver.warc import iter_records
 from archiver.warc.records import location
@@ -75,6 +84,10 @@ def rebuild_catalog(root: Path) -> ReindexResult:
                         site, loc, refers_to=record.rec_headers.get_header("WARC-Refers-To")
                     )
                 )
+                if loc.record_type == "metadata" and (loc.target_uri or "").startswith(
+                    PAGE_RESOURCES_URI
+                ):
+                    _restore_page_resources(catalog, site, record)
                 if record.http_headers is not None and record.rec_type in ("response", "revisit"):
                     get = record.http_headers.get_header
                     headers[loc.record_id] = (get("ETag"), get("Last-Modified"), get("Location"))
@@ -106,6 +119,18 @@ def rebuild_catalog(root: Path) -> ReindexResult:
         if stale not in indexes:
             stale.unlink()
     return ReindexResult(files, captures, articles, snapshots, states)
+
+
+def _restore_page_resources(catalog: Catalog, site: str, record: Any) -> None:
+    """A page's resource account, from the metadata record it was kept in."""
+    page = record.rec_headers.get_header("WARC-Refers-To")
+    try:
+        report = PageResourceReport.from_dict(json.loads(record.content_stream().read()))
+    except (ValueError, KeyError, TypeError) as exc:
+        logger.warning("Skipping a page-resources record for %s: %s", page, exc)
+        return
+    if page:
+        catalog.put_page_resources(page_resources_row(site, page, report))
 
 
 def rebuild_url_state(

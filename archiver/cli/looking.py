@@ -98,7 +98,7 @@ def list_articles(
 @archive_option
 @click.option("--version", "version", type=int, help="This version (default: the newest).")
 def show(article_id: str, archive_dir: Path, version: int | None) -> None:
-    """Print one article document (JSON) by its id.
+    """Print one article document (JSON) by its id; on stderr, what its page resources became.
 
     \b
     Example:
@@ -106,6 +106,7 @@ def show(article_id: str, archive_dir: Path, version: int | None) -> None:
     """
     with open_catalog(archive_dir) as catalog:
         row = catalog.article(article_id, version)
+        resources = catalog.page_resources(row.record_id) if row is not None else None
     if row is None:
         raise Failed(f"no article {article_id!r} in {archive_dir}")
     path = archive_dir / row.json_path
@@ -113,6 +114,28 @@ def show(article_id: str, archive_dir: Path, version: int | None) -> None:
         click.echo(path.read_text(encoding="utf-8"), nl=False)
     except OSError as exc:
         raise Failed(f"cannot read {path}: {exc}") from exc
+    if resources is not None:
+        click.echo(_resources_note(resources.report), err=True)
+
+
+#: `archiver show` lists at most this many missing page resources.
+_MISSING_SHOWN = 20
+
+
+def _resources_note(report_json: str) -> str:
+    """What became of a capture's page resources, for stderr under `archiver show`."""
+    from archiver.crawl.resources import PageResourceReport
+
+    report = PageResourceReport.from_dict(json.loads(report_json))
+    lines = [f"page resources: {report.archived} of {report.needed} archived"]
+    if report.missing:
+        why = ", ".join(f"{k} {v}" for k, v in report.reasons().items())
+        lines[0] += f"; {report.missing_count} not archived ({why})"
+        shown = report.missing[:_MISSING_SHOWN]
+        lines += [f"  missing: {m.url} ({m.kind}, {m.reason})" for m in shown]
+        if len(report.missing) > _MISSING_SHOWN:
+            lines.append(f"  ... and {len(report.missing) - _MISSING_SHOWN} more")
+    return "\n".join(lines)
 
 
 @cli.command()

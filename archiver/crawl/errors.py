@@ -11,14 +11,17 @@ __all__ = ["HOST_FAILURES", "error_kind", "http_kind"]
 # Class names (Twisted, Scrapy, the standard library) and the kind each stands for; the first
 # name found along an exception's class hierarchy wins.
 _KINDS = {
-    "DNSLookupError": "dns",
+    "DownloadConnectionRefusedError": "refused",  # Scrapy's own (2.13+) come first
     "CannotResolveHostError": "dns",
+    "DownloadTimeoutError": "timeout",
+    "ResponseDataLossError": "reset",
+    "UnsupportedURLSchemeError": "bad-url",
+    "DNSLookupError": "dns",
     "gaierror": "dns",
     "ConnectionRefusedError": "refused",
     "NoRouteError": "unreachable",
     "TCPTimedOutError": "timeout",
     "TimeoutError": "timeout",
-    "DownloadTimeoutError": "timeout",
     "SSLError": "tls",
     "Error": "tls",  # OpenSSL.SSL.Error; only reached for classes under an SSL module
     "ConnectionLost": "reset",
@@ -36,18 +39,27 @@ HOST_FAILURES = frozenset({"dns", "refused", "unreachable", "timeout"})
 
 
 def error_kind(exc: BaseException) -> str:
-    """``dns``, ``refused``, ``unreachable``, ``timeout``, ``tls``, ``reset`` or ``other``.
+    """``dns``, ``refused``, ``unreachable``, ``timeout``, ``tls``, ``reset``, ``bad-url``
+    or ``other``.
 
-    Twisted wraps the real reason of a failed HTTP/1.1 request in ``ResponseNeverReceived``
-    (``reasons``): the first wrapped reason decides when there is one.
+    A vague kind (``reset``, ``other``) gives way to a more precise one of the exception it
+    wraps: Twisted keeps the real reason of a failed HTTP/1.1 request in ``reasons``, Scrapy
+    chains its own download errors to the Twisted ones (``__cause__``).
     """
-    reasons = getattr(exc, "reasons", None)
-    if reasons:
-        inner = getattr(reasons[0], "value", None)
-        if isinstance(inner, BaseException) and inner is not exc:
-            kind = error_kind(inner)
-            if kind != "other":
-                return kind
+    kind = _own_kind(exc)
+    if kind not in ("reset", "other"):
+        return kind
+    reasons = getattr(exc, "reasons", None) or []
+    inner = [getattr(r, "value", None) for r in reasons] + [exc.__cause__, exc.__context__]
+    for wrapped in inner:
+        if isinstance(wrapped, BaseException) and wrapped is not exc:
+            found = error_kind(wrapped)
+            if found not in ("reset", "other"):
+                return found
+    return kind
+
+
+def _own_kind(exc: BaseException) -> str:
     for cls in type(exc).__mro__:
         found = _KINDS.get(cls.__name__)
         if found == "tls" and cls.__name__ == "Error" and "SSL" not in cls.__module__:

@@ -243,16 +243,22 @@ class ReplayApp:
         return Reply(capture.status, body, headers)
 
     def _banner(self, capture: Capture) -> str:
-        article_id = None
+        article_id, resources = None, None
         with self._catalog() as catalog:
             state = catalog.url_state(normalise_url(capture.url)) if catalog else None
             article_id = state.article_id if state is not None else None
+            if catalog and capture.record_id:
+                resources = catalog.page_resources(capture.record_id)
+        missing = None
+        if resources is not None and resources.missing > 0:
+            missing = (resources.missing, resources.needed)
         return pages.banner(
             capture.collection,
             capture.url,
             capture.date,
             article_id=article_id,
             original_date=capture.original_date,
+            missing_resources=missing,
         )
 
 

@@ -328,8 +328,13 @@ def banner(
     *,
     article_id: str | None = None,
     original_date: str | None = None,
+    missing_resources: tuple[int, int] | None = None,
 ) -> str:
-    """The slim bar on top of a replayed page: what it is, from where, when; its own styles."""
+    """The slim bar on top of a replayed page: what it is, from where, when; its own styles.
+
+    `missing_resources` is (missing, needed) when some of the page's resources (stylesheets,
+    images, ...) were not archived: the page may look broken, and the bar says why.
+    """
 
     def link(path: str, text: str) -> str:
         return _link(path, text, f' style="{_BANNER_LINK}"')
@@ -343,6 +348,10 @@ def banner(
         f'<span style="{_BANNER_TEXT}">captured {_e(when)}</span>',
         f'<span style="{_BANNER_TEXT}">collection {_e(collection)}</span>',
     ]
+    if missing_resources is not None:
+        missing, needed = missing_resources
+        note = f"{missing} of {needed} page resources were not archived"
+        parts.append(f'<strong style="{_BANNER_TEXT}color:#ffb4a2;">{_e(note)}</strong>')
     if article_id:
         parts.append(link(f"/article/{article_id}", "reader view"))
     parts.append(link(captures_path(collection, url), "all captures"))

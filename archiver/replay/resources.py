@@ -62,6 +62,7 @@ class Capture:
     headers: list[tuple[str, str]]  # the archived HTTP headers, as recorded
     content_type: str | None  # the archived Content-Type
     body: bytes  # Content-Encoding undone
+    record_id: str | None = None  # WARC-Record-ID of this capture's own record
 
     @property
     def mime(self) -> str | None:
@@ -158,6 +159,7 @@ class Resources:
             headers=headers,
             content_type=content_type,
             body=payload.payload,
+            record_id=record.record_id,
         )
 
 
