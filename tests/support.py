@@ -130,3 +130,29 @@ def html_exchange(
         ip_address="127.0.0.1",
         fetched_at=fetched_at or datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
     )
+
+
+@contextmanager
+def replay_process(archive: Path, port_file: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`archiver replay --port 0` in a subprocess: (process, base URL)."""
+    port_file.unlink(missing_ok=True)
+    args = ["replay", "--archive", str(archive), "--port", "0", "--port-file", str(port_file)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "archiver", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"replay did not start: {proc.communicate()[1]!r}")
+            time.sleep(0.05)
+        yield proc, f"http://127.0.0.1:{int(port_file.read_text())}"
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
+        if proc.stderr:
+            proc.stderr.close()

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from archiver.replay.pages import BANNER_ID
 from tests.browser import chromium
-from tests.support import article_documents, demo_config, demo_server, manifest, run_archiver
+from tests.support import (
+    article_documents,
+    demo_config,
+    demo_server,
+    manifest,
+    replay_process,
+    run_archiver,
+)
 
-REPLAY = [sys.executable, "-m", "archiver", "replay"]
 #: A demo story with a lead image, a stylesheet and a script.
 STORY = "/news/2026/11/25/harbour-wall-repairs-approved"
 
@@ -29,28 +32,10 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         config = demo_config(base, tmp / "demo.yaml")
         crawled = run_archiver("crawl", str(config), "--archive", str(archive), "-q")
         assert crawled.returncode == 0, crawled.stderr[-2000:]
-    port_file = tmp / "replay.port"
-    proc = subprocess.Popen(
-        [*REPLAY, "--archive", str(archive), "--port", "0", "--port-file", str(port_file)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-            assert time.monotonic() < deadline, "archiver replay did not start"
-            time.sleep(0.1)
-        server = f"http://127.0.0.1:{int(port_file.read_text())}"
+    with replay_process(archive, tmp / "replay.port") as (_, server):
         docs = article_documents(archive)
         story = next(d for d in docs if d["url"] == f"{base}{STORY}")
         yield {"server": server, "site_base": base, "story": story}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        if proc.stderr:
-            proc.stderr.close()
 
 
 def only_the_replay_server(log: Any, server: str) -> list[str]:
@@ -67,10 +52,12 @@ def test_an_archived_article_replays_from_the_archive_alone(replay: dict[str, An
         assert expected["title"] in page.title()
         body = page.inner_text("body")
         assert expected["body_sample"][:60] in body
+        banner = page.inner_text(f"#{BANNER_ID}")
         sheets = page.evaluate("Array.from(document.styleSheets).map(s => s.href)")
         images = page.evaluate(
             "Array.from(document.images).map(i => [i.currentSrc || i.src, i.naturalWidth])"
         )
+    assert "page resources were not archived" not in banner  # every one of them was
     assert any(href and href.startswith(server) and "style.css" in href for href in sheets)
     loaded = [src for src, width in images if width > 0]
     assert any("harbour.png" in src for src in loaded), images

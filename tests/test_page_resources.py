@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from archiver.replay.pages import BANNER_ID
+from tests.browser import chromium
 from tests.resource_site import (
     BLOCKED_PER_ARTICLE,
     DEAD_HOSTS,
@@ -19,7 +21,7 @@ from tests.resource_site import (
     ResourceSite,
     resource_site,
 )
-from tests.support import article_documents, run_archiver
+from tests.support import article_documents, replay_process, run_archiver
 
 ARTICLES = 12
 OWN_SHARED = 3  # the stylesheet, its font and its background image: fetched once per run
@@ -181,3 +183,19 @@ def test_one_off_archiving_follows_the_same_rules(site: ResourceSite, tmp_path: 
         + "))"
     ]
     assert "Traceback" not in result.stderr and "ERROR" not in result.stderr
+
+
+def test_the_replay_banner_says_how_many_resources_are_missing(
+    default_crawl: dict[str, Any], tmp_path: Path
+) -> None:
+    archive = default_crawl["archive"]
+    document = article_documents(archive)[0]
+    stamp = "".join(c for c in document["fetched_at"] if c.isdigit())[:14]
+    needed = OWN_PER_ARTICLE + sum(DEAD_HOSTS.values()) + REFUSED_PER_ARTICLE
+    needed += BLOCKED_PER_ARTICLE
+    with replay_process(archive, tmp_path / "replay.port") as (_, server), chromium() as (page, _):
+        page.goto(f"{server}/res/{stamp}/{document['url']}", wait_until="load")
+        banner = page.inner_text(f"#{BANNER_ID}")
+        assert document["title"] in page.title()
+    missing = needed - OWN_PER_ARTICLE
+    assert f"{missing} of {needed} page resources were not archived" in banner

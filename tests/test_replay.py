@@ -17,11 +17,9 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +40,7 @@ from archiver.replay.rewrite import rewrite_html
 from archiver.replay.server import ReplayServer
 from archiver.replay.urls import BadPath, ReplayUrls, parse_replay_path, timestamp14
 from archiver.warc import read_record
-from tests.support import demo_config, demo_server, manifest, run_archiver
+from tests.support import demo_config, demo_server, manifest, replay_process, run_archiver
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_ID = "0badc0de0badc0de"
@@ -159,32 +157,6 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def _load(path: Path) -> dict[str, Any]:
     doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return doc
-
-
-@contextmanager
-def replay_process(archive: Path, port_file: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """`archiver replay --port 0` in a subprocess: (process, base URL)."""
-    port_file.unlink(missing_ok=True)
-    args = ["replay", "--archive", str(archive), "--port", "0", "--port-file", str(port_file)]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "archiver", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"replay did not start: {proc.communicate()[1]!r}")
-            time.sleep(0.05)
-        yield proc, f"http://127.0.0.1:{int(port_file.read_text())}"
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=10)
-        if proc.stderr:
-            proc.stderr.close()
 
 
 @pytest.fixture(scope="module")
