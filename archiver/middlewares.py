@@ -129,6 +129,10 @@ class WarcRecorderMiddleware:
         stats.inc_value(f"archiver/fetch/error/{error_kind(exception)}")
 
 
+#: Hosts given up are named one line each up to this many; after that only counted.
+LOGGED_DEAD_HOSTS = 20
+
+
 class ResourceSkipped(IgnoreRequest):
     """A page resource the gate did not let through; ``reason`` says why."""
 
@@ -239,12 +243,25 @@ class PageResourceGate:
         host = host_of(request.url)
         if is_resource and kind in HOST_FAILURES and self.dead_hosts.failed(host, kind):
             self.stats.inc_value(f"archiver/resources/dead_hosts/{kind}")
-            logger.info("Giving up page resources on %s for this run: %s", host, kind)
+            self._log_given_up(host, kind)
             logger.debug("%s failed: %r", request.url, exception)
         elif is_resource and kind not in HOST_FAILURES:
             self.answered.add(host)  # it answered, if badly (reset, TLS)
         if probe is not None:
             self._release(probe)
+
+    def _log_given_up(self, host: str, kind: str) -> None:
+        """One line per host given up, for the first few; then only counts (and -v)."""
+        count = sum(self.dead_hosts.by_kind().values())
+        if count <= LOGGED_DEAD_HOSTS:
+            logger.info("Giving up page resources on %s for this run: %s", host, kind)
+            if count == LOGGED_DEAD_HOSTS:
+                logger.info(
+                    "More hosts given up will be counted in the progress line and the summary, "
+                    "not named (-v names each)"
+                )
+        else:
+            logger.debug("Giving up page resources on %s for this run: %s", host, kind)
 
     def _release(self, host: str) -> None:
         """Let the requests waiting for `host`'s first answer go on (or be skipped)."""

@@ -85,6 +85,8 @@ class PageOutcome:
 
     def resources_note(self) -> str:
         """``12 of 14 page resources archived (missing: dead-host 2)``."""
+        if self.requisites_needed == 0:
+            return "no page resources"
         note = f"{self.requisites_fetched} of {self.requisites_needed} page resources archived"
         if self.requisites_missing:
             why = ", ".join(f"{k} {v}" for k, v in self.requisites_missing.items())

@@ -12,6 +12,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from archiver.archive import ArchiveLayout
+from archiver.crawl.errors import error_kind
 from archiver.oneoff import PageOutcome
 from archiver.siteconfig import SiteConfig
 from archiver.spiders.news import NewsSpider
@@ -40,7 +41,32 @@ def crawler_process(overrides: Mapping[str, Any]) -> CrawlerProcess:
     if quiet_scrapy:
         # Scrapy's start-up listings drown the progress lines; -v brings them back.
         logging.getLogger("scrapy").setLevel(logging.WARNING)
+        for name in _NETWORK_ERROR_LOGGERS:
+            logging.getLogger(name).addFilter(_NETWORK_ERRORS_IN_WORDS)
     return process
+
+
+class NetworkErrorsInWords(logging.Filter):
+    """Below -v: a network failure is one line, not a traceback (they are expected), and
+    RetryMiddleware's "Gave up retrying" is left out (the spider says what failed, in words)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "scrapy.downloadermiddlewares.retry":
+            return record.levelno < logging.ERROR
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and error_kind(error) != "other":
+            record.exc_info, record.exc_text = None, None
+            record.msg = f"{record.msg} ({error_kind(error)})"
+        return True
+
+
+_NETWORK_ERRORS_IN_WORDS = NetworkErrorsInWords()
+_NETWORK_ERROR_LOGGERS = (
+    "scrapy.downloadermiddlewares.retry",
+    "scrapy.downloadermiddlewares.robotstxt",
+    "scrapy.core.scraper",
+    "scrapy.core.engine",
+)
 
 
 def prepare_job_dir(job_dir: Path, resume: bool) -> bool:
