@@ -99,6 +99,16 @@ class OneOffSite:
         return {path for _, path in self.hits}
 
 
+def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str) -> None:
+    """Answer with `body` and its length; a client that went away is not an error."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        handler.wfile.write(body)
+
+
 def _handler(site: OneOffSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -146,12 +156,7 @@ def _handler(site: OneOffSite) -> type[BaseHTTPRequestHandler]:
                 self._send(404, b"<h1>Not found</h1>", "text/html")
 
         def _send(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(body)
+            send(self, status, body, content_type)
 
         def _redirect(self, status: int, location: str) -> None:
             self.send_response(status)

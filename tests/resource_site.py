@@ -6,7 +6,6 @@ order of every path asked for.
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.oneoff_site import PARAGRAPHS, PNG
+from tests.oneoff_site import PARAGRAPHS, PNG, send
 
 DEAD_HOSTS = {"cdn-a.dead.invalid": 6, "cdn-b.dead.invalid": 5}  # resources per article
 REFUSED_PER_ARTICLE = 3
@@ -125,12 +124,7 @@ def _handler(site: ResourceSite) -> type[BaseHTTPRequestHandler]:
                 self._send(404, b"<h1>Not found</h1>", "text/html")
 
         def _send(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(body)
+            send(self, status, body, content_type)
 
     return Handler
 
