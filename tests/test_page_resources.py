@@ -157,11 +157,17 @@ def test_scope_none_and_the_setting_fetch_no_resources(site: ResourceSite, tmp_p
         assert len(article_documents(run["archive"])) == ARTICLES
 
 
-def test_a_missing_block_list_is_a_config_error(site: ResourceSite, tmp_path: Path) -> None:
+def test_a_missing_block_list_or_a_bad_scope_is_a_usage_error(
+    site: ResourceSite, tmp_path: Path
+) -> None:
     config = site.config(tmp_path, block_lists=["nowhere.txt"])
     result = run_archiver("crawl", str(config), "--archive", str(tmp_path / "archive"))
     assert result.returncode == 2
     assert f"{config}: requisites.block_lists[0]: file not found" in result.stderr
+    for setting in ("ARCHIVER_REQUISITES_SCOPE=cdn", "ARCHIVER_REQUISITES_BLOCK_LISTS=no.txt"):
+        config = site.config(tmp_path)
+        result = run_archiver("crawl", str(config), "--archive", str(tmp_path / "a"), "-s", setting)
+        assert result.returncode == 2 and setting.split("=")[0] in result.stderr
 
 
 def test_one_off_archiving_follows_the_same_rules(site: ResourceSite, tmp_path: Path) -> None:

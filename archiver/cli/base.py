@@ -12,6 +12,7 @@ import click
 from archiver import __version__
 from archiver.archive import ArchiveLayout
 from archiver.catalog import Catalog
+from archiver.crawl.resources import SCOPES
 from archiver.siteconfig import ConfigError, SiteConfig, load_site_config
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -74,6 +75,17 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
         if not sep or not key.strip():
             raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--set")
         settings[key.strip()] = value
+    scope = settings.get("ARCHIVER_REQUISITES_SCOPE")
+    if scope is not None and scope not in SCOPES:
+        raise click.BadParameter(
+            f"ARCHIVER_REQUISITES_SCOPE must be one of {', '.join(SCOPES)}, got {scope!r}",
+            param_hint="--set",
+        )
+    for name in str(settings.get("ARCHIVER_REQUISITES_BLOCK_LISTS", "")).split(","):
+        if name.strip() and not Path(name.strip()).is_file():
+            raise click.BadParameter(
+                f"ARCHIVER_REQUISITES_BLOCK_LISTS: no file {name.strip()!r}", param_hint="--set"
+            )
     return settings
 
 
