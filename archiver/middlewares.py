@@ -9,14 +9,13 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
-from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from archiver.archive import ArchiveClosedError
 from archiver.crawl.errors import HOST_FAILURES, error_kind
-from archiver.crawl.resources import DeadHosts, ResourcePolicy, host_of, resource_rules
+from archiver.crawl.resources import DeadHosts, ResourcePolicy, host_of, rules_from_settings
 from archiver.warc import HttpExchange
 
 logger = logging.getLogger(__name__)
@@ -141,25 +140,6 @@ class ResourceSkipped(IgnoreRequest):
         self.reason = reason
 
 
-def policy_from_settings(settings: BaseSettings) -> ResourcePolicy:
-    """The page-resource policy the ARCHIVER_REQUISITES_* settings describe."""
-    site_hosts = [
-        *settings.getlist("ARCHIVER_SITE_DOMAINS"),
-        *settings.getlist("ARCHIVER_REQUISITES_HOSTS"),
-    ]
-    return ResourcePolicy(
-        resource_rules(
-            scope=str(settings.get("ARCHIVER_REQUISITES_SCOPE") or "all"),
-            site_hosts=site_hosts,
-            block=settings.getlist("ARCHIVER_REQUISITES_BLOCK"),
-            block_lists=settings.getlist("ARCHIVER_REQUISITES_BLOCK_LISTS"),
-            default_blocklist=settings.getbool("ARCHIVER_REQUISITES_DEFAULT_BLOCKLIST"),
-            max_per_page=settings.getint("ARCHIVER_REQUISITES_MAX_PER_PAGE"),
-            host_failures=settings.getint("ARCHIVER_REQUISITES_HOST_FAILURES"),
-        )
-    )
-
-
 class PageResourceGate:
     """Let through only the page resources the policy allows, from hosts not given up.
 
@@ -183,7 +163,8 @@ class PageResourceGate:
         settings = crawler.settings
         if not settings.getbool("ARCHIVER_REQUISITES"):
             raise NotConfigured("ARCHIVER_REQUISITES is off")
-        policy = policy_from_settings(settings)  # a bad block list is an error, not "off"
+        # A bad block list is an error, not "off".
+        policy = ResourcePolicy(rules_from_settings(settings))
         assert crawler.stats is not None
         dead = DeadHosts(settings.getint("ARCHIVER_REQUISITES_HOST_FAILURES"))
         return cls(policy, dead, crawler.stats)

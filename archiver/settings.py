@@ -51,6 +51,14 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "archiver.extensions.CrawlProgress": 500,
 }
+# Priorities hold across hosts: articles before page resources on any host. (Scrapy's default,
+# DownloaderAwarePriorityQueue, takes the host with the fewest downloads first, whatever the
+# priority of what is queued for it.)
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
+# What one response's callback yields (an article and its ~50 page resources) is handled by
+# this many asyncio tasks; Scrapy's 100 means 100 new tasks for every response, which cost more
+# than fetching a small resource.
+CONCURRENT_ITEMS = 8
 # No control ports: an archiving crawl listens on nothing.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

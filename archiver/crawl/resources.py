@@ -33,6 +33,7 @@ __all__ = [
     "ResourceRules",
     "block_rules_from_file",
     "host_of",
+    "rules_from_settings",
 ]
 
 SCOPES = ("all", "site", "none")
@@ -291,6 +292,25 @@ class ResourceLedger:
             if outcome != ARCHIVED:
                 missing.append(MissingResource(url, self.kinds.get(url, "other"), outcome))
         return PageResourceReport(page_url, len(needed), len(needed) - len(missing), tuple(missing))
+
+
+def rules_from_settings(settings: Any) -> ResourceRules:
+    """`ResourceRules` from Scrapy-style settings (ARCHIVER_REQUISITES_*, ARCHIVER_SITE_DOMAINS).
+
+    `settings` needs ``get``, ``getbool``, ``getint`` and ``getlist``, as Scrapy's have.
+    """
+    return resource_rules(
+        scope=str(settings.get("ARCHIVER_REQUISITES_SCOPE") or "all"),
+        site_hosts=[
+            *settings.getlist("ARCHIVER_SITE_DOMAINS"),
+            *settings.getlist("ARCHIVER_REQUISITES_HOSTS"),
+        ],
+        block=settings.getlist("ARCHIVER_REQUISITES_BLOCK"),
+        block_lists=settings.getlist("ARCHIVER_REQUISITES_BLOCK_LISTS"),
+        default_blocklist=settings.getbool("ARCHIVER_REQUISITES_DEFAULT_BLOCKLIST"),
+        max_per_page=settings.getint("ARCHIVER_REQUISITES_MAX_PER_PAGE"),
+        host_failures=settings.getint("ARCHIVER_REQUISITES_HOST_FAILURES"),
+    )
 
 
 def resource_rules(

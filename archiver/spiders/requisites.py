@@ -12,8 +12,15 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archiver.archive import ArchiveClosedError, SiteArchive
-from archiver.crawl.errors import error_kind
-from archiver.crawl.resources import ARCHIVED, ResourceLedger
+from archiver.crawl.errors import HOST_FAILURES, error_kind
+from archiver.crawl.resources import (
+    ARCHIVED,
+    DeadHosts,
+    ResourceLedger,
+    ResourcePolicy,
+    host_of,
+    rules_from_settings,
+)
 from archiver.requisites import Requisite, css_requisites, html_requisites
 from archiver.warc import RecordLocation
 
@@ -55,10 +62,33 @@ class RequisiteFetching:
     archive: SiteArchive | None
     ledger: ResourceLedger
     resource_pages: dict[str, RecordLocation]  # page URL -> its response record
+    _resource_policy: ResourcePolicy | None = None
+    _dead_hosts: DeadHosts | None = None
 
     def init_requisites(self) -> None:
         self.ledger = ResourceLedger()
         self.resource_pages = {}
+
+    @property
+    def resource_policy(self) -> ResourcePolicy:
+        """The scope and block rules (from settings, so a config's `requisites:` applies)."""
+        if self._resource_policy is None:
+            self._resource_policy = ResourcePolicy(rules_from_settings(self.crawler.settings))
+        return self._resource_policy
+
+    @property
+    def dead_hosts(self) -> DeadHosts:
+        """Hosts given up, as this spider learnt from its failed requests."""
+        if self._dead_hosts is None:
+            limit = self.crawler.settings.getint("ARCHIVER_REQUISITES_HOST_FAILURES")
+            self._dead_hosts = DeadHosts(limit)
+        return self._dead_hosts
+
+    def skip_reason(self, url: str, kind: str, needed_by: str) -> str | None:
+        """Why a resource is not worth a request (a dead host, the scope, a block list)."""
+        if self.dead_hosts.reason(host_of(url)) is not None:
+            return "dead-host"
+        return self.resource_policy.skip_reason(url, kind, needed_by)
 
     def page_requisites(self, response: HtmlResponse, page_url: str) -> Iterator[Request]:
         """Requests for what an archived page needs; its account is kept under `page_url`."""
@@ -84,9 +114,11 @@ class RequisiteFetching:
             count += 1
             if not self.ledger.need(needed_by, requisite.url, requisite.kind):
                 continue
-            if count > cap:
-                self.ledger.settle(requisite.url, "over-cap")
-                stats.inc_value("archiver/resources/skipped/over-cap")
+            skipped = "over-cap" if count > cap else None
+            skipped = skipped or self.skip_reason(requisite.url, requisite.kind, needed_by)
+            if skipped is not None:  # never scheduled (the gate checks again when sent)
+                self.ledger.settle(requisite.url, skipped)
+                stats.inc_value(f"archiver/resources/skipped/{skipped}")
                 continue
             yield Request(
                 requisite.url,
@@ -139,6 +171,8 @@ class RequisiteFetching:
         self.ledger.settle(request.meta["archiver_requisite_url"], why)
         if not isinstance(skipped, str):
             self.crawler.stats.inc_value(f"archiver/resources/failed/{why}")
+        if why in HOST_FAILURES:
+            self.dead_hosts.failed(host_of(request.url), why)
         logger.debug("Page resource %s: %s", request.url, why)
 
     def before_archive_closes(self) -> None:
