@@ -125,6 +125,7 @@ class RequisiteFetching:
                 callback=self.parse_requisite,
                 errback=self.requisite_failed,
                 priority=REQUISITE_PRIORITY,
+                dont_filter=True,  # the ledger asks for each once a run already
                 meta={
                     "archiver_kind": "requisite",
                     "archiver_requisite": requisite.kind,
@@ -139,8 +140,12 @@ class RequisiteFetching:
         if count > cap:
             logger.info("%s names %d page resources; %d over the cap left", needed_by, count, cap)
 
-    def parse_requisite(self, response: Response) -> Iterator[Request]:
-        """Note it; a frame brings its own requisites, a stylesheet its imports, fonts, images."""
+    def parse_requisite(self, response: Response) -> list[Request]:
+        """Note it; a frame brings its own requisites, a stylesheet its imports, fonts, images.
+
+        A list, not a generator: Scrapy reads a generator callback's source on every call (to
+        warn about ``return`` values), which costs more than fetching a small resource.
+        """
         url = response.meta["archiver_requisite_url"]
         self.ledger.settle(url, ARCHIVED)
         self.crawler.stats.inc_value("archiver/resources/fetched")
@@ -149,11 +154,12 @@ class RequisiteFetching:
             response, HtmlResponse
         ):
             found = html_requisites(response.body, response.url, response.encoding)
-            yield from self.requisite_requests(url, found, depth + 1, frames=False)
-        elif is_stylesheet(response) and depth < MAX_CSS_DEPTH:
+            return list(self.requisite_requests(url, found, depth + 1, frames=False))
+        if is_stylesheet(response) and depth < MAX_CSS_DEPTH:
             encoding = response.encoding if isinstance(response, TextResponse) else None
             found = css_requisites(response.body, response.url, encoding)
-            yield from self.requisite_requests(url, found, depth + 1, frames=False)
+            return list(self.requisite_requests(url, found, depth + 1, frames=False))
+        return []
 
     def requisite_failed(self, failure: Failure) -> None:
         """Note why a resource is missing; skipped ones were counted by the gate already."""
