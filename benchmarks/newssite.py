@@ -28,9 +28,11 @@ Layout, all on ``http://127.0.0.1:PORT``:
   ``<original host>.invalid``, which never resolves. ``<a href>`` links to the publisher's own
   pages move to the ``.invalid`` host too (outside allowed_domains: never followed), and the
   canonical link and ``og:url`` name the local article URL (so every article has its own id);
-- any other path that is a known page resource or looks like a static file (by extension, or
-  under ``/assets/``) answers 200 with a small synthetic body of the right Content-Type; a
-  stylesheet names one font and one image on the local site. Anything else is 404.
+- any other path that looks like a static file (by extension, or under ``/assets/``) answers 200
+  with a small synthetic body of the right Content-Type (for an ``/assets/`` path with no telling
+  extension: by what the pages load it as); a stylesheet names one font and one image on the
+  local site. Anything else is 404, as are resources some pages name relative to the local site
+  without a static extension.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 import tldextract
@@ -81,10 +83,13 @@ __all__ = [
     "RewrittenPage",
     "corpus_root",
     "load_pages",
+    "registrable_domain",
     "rewrite_page",
+    "rewrite_pages",
     "section_page_counts",
     "serve_site",
     "site_config",
+    "synthetic_asset",
     "write_config",
 ]
 
@@ -216,7 +221,7 @@ class RewrittenPage:
     original_url: str
     title: str
     html: str
-    assets: dict[str, str]  # local path (no query) -> requisite kind
+    assets: dict[str, str]  # local path (no query, unquoted) -> requisite kind
     resources: PageResources
 
 
@@ -382,7 +387,7 @@ def rewrite_page(
         parts = urlsplit(requisite.url)
         if parts.netloc == local_netloc:
             local.append(requisite.url)
-            assets.setdefault(parts.path, requisite.kind)
+            assets.setdefault(unquote(parts.path), requisite.kind)
         elif (parts.hostname or "").endswith(".invalid"):
             invalid.append(requisite.url)
         else:
@@ -767,9 +772,9 @@ class NewsSite:
             if 1 <= number <= self.section_pages()[match.group(1)]:
                 return 200, html_type, self._section(match.group(1), number), "page"
         extension = _static_extension(path)
-        kind = self._assets.get(path)
-        if extension or kind or path.startswith("/assets/"):
-            if extension is None and kind is not None:
+        if extension or path.startswith("/assets/"):
+            kind = self._assets.get(unquote(path)) if extension is None else None
+            if kind is not None:  # no telling extension: what the page loads it as
                 extension = "html" if kind == "frame" else _KIND_EXTENSIONS.get(kind)
             content_type, body = synthetic_asset(path, extension)
             if extension == "html":
