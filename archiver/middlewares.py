@@ -10,8 +10,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.statscollectors import StatsCollector
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import Deferred
 
 from archiver.archive import ArchiveClosedError
 from archiver.crawl.errors import HOST_FAILURES, error_kind
@@ -144,19 +142,17 @@ class PageResourceGate:
     """Let through only the page resources the policy allows, from hosts not given up.
 
     Order it above the recorder (and RetryMiddleware): a skipped resource is never requested
-    nor recorded. Until a host has answered once, one page resource at a time is sent to it
-    (the others wait for that first answer), so a host that cannot be reached (DNS, refused,
-    unreachable, timeout) costs one failure; after ARCHIVER_REQUISITES_HOST_FAILURES of them
-    it is given up for the run, with one log line. DNS failures are not retried, whatever
-    the request.
+    nor recorded. A host that cannot be reached (DNS, refused, unreachable, timeout) is given
+    up after ARCHIVER_REQUISITES_HOST_FAILURES failures, with one log line, and its resources
+    still queued are skipped (``dead-host``). Those failures are not retried, nor is a DNS
+    failure of any request. (The spider sends one resource at a time to a host until it has
+    answered: `archiver.crawl.resources.HostProbes`.)
     """
 
     def __init__(self, policy: ResourcePolicy, dead_hosts: DeadHosts, stats: StatsCollector):
         self.policy = policy
         self.dead_hosts = dead_hosts
         self.stats = stats
-        self.answered: set[str] = set()  # hosts that sent a response (of any status)
-        self.probing: dict[str, list[Deferred[None]]] = {}  # host -> requests waiting
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PageResourceGate:
@@ -169,20 +165,11 @@ class PageResourceGate:
         dead = DeadHosts(settings.getint("ARCHIVER_REQUISITES_HOST_FAILURES"))
         return cls(policy, dead, crawler.stats)
 
-    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        while not self._may_send(request):
-            # Its host has not answered yet: wait for the request that finds out.
-            turn: Deferred[None] = Deferred()
-            self.probing[host_of(request.url)].append(turn)
-            await maybe_deferred_to_future(turn)
-
-    def _may_send(self, request: Request) -> bool:
-        """True to send it now; False to wait for its host's first answer; or skipped."""
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if request.meta.get("archiver_kind") != "requisite":
-            return True
-        host = host_of(request.url)
+            return
         reason = None
-        if self.dead_hosts.reason(host) is not None:
+        if self.dead_hosts.reason(host_of(request.url)) is not None:
             reason = "dead-host"
         else:
             kind = request.meta.get("archiver_requisite", "other")
@@ -192,30 +179,11 @@ class PageResourceGate:
         if reason is not None:
             self.stats.inc_value(f"archiver/resources/skipped/{reason}")
             raise ResourceSkipped(reason)
-        if host in self.answered:
-            return True
-        if host not in self.probing:  # this request finds out whether the host answers
-            self.probing[host] = []
-            request.meta["archiver_probe"] = host
-            return True
-        return False
-
-    def process_response(
-        self, request: Request, response: Response, spider: Spider | None = None
-    ) -> Response:
-        host = host_of(response.url)
-        if host not in self.answered:
-            self.answered.add(host)
-            self._release(host)
-        return response
 
     def process_exception(
         self, request: Request, exception: Exception, spider: Spider | None = None
     ) -> None:
-        probe = request.meta.pop("archiver_probe", None)
         if isinstance(exception, IgnoreRequest):
-            if probe is not None:
-                self._release(probe)  # never sent: the next one in line finds out
             return
         kind = error_kind(exception)
         is_resource = request.meta.get("archiver_kind") == "requisite"
@@ -226,10 +194,6 @@ class PageResourceGate:
             self.stats.inc_value(f"archiver/resources/dead_hosts/{kind}")
             self._log_given_up(host, kind)
             logger.debug("%s failed: %r", request.url, exception)
-        elif is_resource and kind not in HOST_FAILURES:
-            self.answered.add(host)  # it answered, if badly (reset, TLS)
-        if probe is not None:
-            self._release(probe)
 
     def _log_given_up(self, host: str, kind: str) -> None:
         """One line per host given up, for the first few; then only counts (and -v)."""
@@ -243,8 +207,3 @@ class PageResourceGate:
                 )
         else:
             logger.debug("Giving up page resources on %s for this run: %s", host, kind)
-
-    def _release(self, host: str) -> None:
-        """Let the requests waiting for `host`'s first answer go on (or be skipped)."""
-        for turn in self.probing.pop(host, []):
-            turn.callback(None)

@@ -32,6 +32,7 @@ SITE_CSS += "body { background: url(/img/bg.png); }\n"
 class ResourceSite:
     base: str = ""
     refused: str = ""  # http://127.0.0.3:PORT: nothing listens there
+    silent: str = ""  # http://127.0.0.4:PORT, if set: connections accepted, never answered
     articles: int = 12
     hits: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -56,6 +57,8 @@ class ResourceSite:
         refused = "".join(
             f'<img src="{self.refused}/r/{i}-{k}.png" alt="">' for k in range(REFUSED_PER_ARTICLE)
         )
+        if self.silent:
+            refused += "".join(f'<img src="{self.silent}/s/{i}-{k}.png" alt="">' for k in range(4))
         text = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
         return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Story {i} | The Resource Times</title>
@@ -134,6 +137,15 @@ def closed_port(host: str) -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
         return int(probe.getsockname()[1])
+
+
+@contextmanager
+def silent_host(host: str = "127.0.0.4") -> Iterator[str]:
+    """``http://HOST:PORT`` where connections are accepted and never answered."""
+    with socket.socket() as listener:
+        listener.bind((host, 0))
+        listener.listen(64)
+        yield f"http://{host}:{listener.getsockname()[1]}"
 
 
 @contextmanager

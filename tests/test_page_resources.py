@@ -20,6 +20,7 @@ from tests.resource_site import (
     REFUSED_PER_ARTICLE,
     ResourceSite,
     resource_site,
+    silent_host,
 )
 from tests.support import article_documents, replay_process, run_archiver
 
@@ -205,3 +206,19 @@ def test_the_replay_banner_says_how_many_resources_are_missing(
         assert document["title"] in page.title()
     missing = needed - OWN_PER_ARTICLE
     assert f"{missing} of {needed} page resources were not archived" in banner
+
+
+def test_a_host_that_never_answers_costs_one_timeout(tmp_path: Path) -> None:
+    with resource_site(articles=2) as site, silent_host() as silent:
+        site.silent = silent
+        config = site.config(tmp_path, timeout=2)
+        archive = str(tmp_path / "archive")
+        result = run_archiver("crawl", str(config), "--archive", archive, "--json", timeout=120)
+    assert result.returncode == 0, result.stderr
+    resources = json.loads(result.stdout)[0]["resources"]
+    assert resources["failed"]["timeout"] == 1 and resources["dead_hosts"]["timeout"] == 1
+    assert "127.0.0.4 for this run: timeout" in result.stderr
+    # The site's own resources were not held up behind it, and its others were skipped.
+    assert resources["fetched"] == 2 * (OWN_PER_ARTICLE - OWN_SHARED) + OWN_SHARED
+    on_dead = 2 * (sum(DEAD_HOSTS.values()) + REFUSED_PER_ARTICLE + 4)
+    assert resources["skipped"]["dead-host"] == on_dead - len(DEAD_HOSTS) - 2

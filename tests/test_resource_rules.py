@@ -16,6 +16,7 @@ from archiver.crawl.errors import error_kind
 from archiver.crawl.resources import (
     ARCHIVED,
     DeadHosts,
+    HostProbes,
     PageResourceReport,
     ResourceLedger,
     ResourcePolicy,
@@ -110,6 +111,18 @@ def test_a_host_is_given_up_after_the_set_number_of_failures() -> None:
     assert [thrice.failed("slow.example", "timeout") for _ in range(3)] == [False, False, True]
     thrice.failed("gone.example", "refused")
     assert thrice.by_kind() == {"timeout": 1}
+
+
+def test_one_request_at_a_time_goes_to_a_host_until_it_answers() -> None:
+    probes: HostProbes[str] = HostProbes()
+    assert probes.admit("cdn.example", "r1")  # the probe
+    assert not probes.admit("cdn.example", "r2") and not probes.admit("cdn.example", "r3")
+    assert probes.admit("other.example", "o1")  # another host has its own probe
+    assert probes.failed("cdn.example", given_up=False) == ["r2"]  # the next one finds out
+    assert probes.answered("cdn.example") == ["r3"]
+    assert probes.admit("cdn.example", "r4")  # answered: no more waiting
+    assert not probes.admit("other.example", "o2")
+    assert probes.failed("other.example", given_up=True) == ["o2"]  # all skipped with it
 
 
 def test_the_ledger_follows_stylesheets_and_keeps_the_first_outcome() -> None:

@@ -4,7 +4,8 @@
   patterns, their own EasyList or hosts files, and by default EasyList + EasyPrivacy as shipped
   with braveblock, the Python bindings of Brave's adblock-rust).
 - `DeadHosts`: a host that cannot be reached (DNS, refused, unreachable, timed out) is given up
-  for the rest of the run after a set number of failures.
+  for the rest of the run after a set number of failures; `HostProbes`: until a host has
+  answered, one request at a time is sent to it.
 - `ResourceLedger`: what each page names (through its stylesheets and frames) and what became of
   each resource, so that each capture can say how many of its resources were archived.
 """
@@ -19,13 +20,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 __all__ = [
     "ARCHIVED",
     "SCOPES",
     "DeadHosts",
+    "HostProbes",
     "MissingResource",
     "PageResourceReport",
     "ResourceLedger",
@@ -35,6 +37,8 @@ __all__ = [
     "host_of",
     "rules_from_settings",
 ]
+
+T = TypeVar("T")
 
 SCOPES = ("all", "site", "none")
 #: The outcome of a resource that was fetched and came back below 400.
@@ -196,6 +200,43 @@ class DeadHosts:
 
     def by_kind(self) -> dict[str, int]:
         return dict(Counter(self._dead.values()))
+
+
+class HostProbes(Generic[T]):
+    """Until a host has answered, one request at a time goes to it; the others wait here.
+
+    A host that does not resolve, refuses or never answers then costs one failure, and the
+    requests waiting for it never take a place in the downloader. ``admit`` says whether to
+    send a request now; what `answered` and `failed` return is the waiting that may go on.
+    """
+
+    def __init__(self) -> None:
+        self.answered_hosts: set[str] = set()
+        self.waiting: dict[str, list[T]] = {}  # host -> requests parked behind its probe
+
+    def admit(self, host: str, request: T) -> bool:
+        """True to send `request` now (the host answered, or it is the probe); else parked."""
+        if host in self.answered_hosts:
+            return True
+        if host not in self.waiting:
+            self.waiting[host] = []
+            return True
+        self.waiting[host].append(request)
+        return False
+
+    def answered(self, host: str) -> list[T]:
+        """The host answered (any status): every request waiting for it may go."""
+        self.answered_hosts.add(host)
+        return self.waiting.pop(host, [])
+
+    def failed(self, host: str, given_up: bool) -> list[T]:
+        """The probe failed: all waiting requests when the host is given up (to be skipped),
+        else the next one, which becomes the probe."""
+        waiting = self.waiting.pop(host, [])
+        if given_up or not waiting:
+            return waiting
+        self.waiting[host] = waiting[1:]
+        return waiting[:1]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from archiver.crawl.errors import HOST_FAILURES, error_kind
 from archiver.crawl.resources import (
     ARCHIVED,
     DeadHosts,
+    HostProbes,
     ResourceLedger,
     ResourcePolicy,
     host_of,
@@ -62,12 +63,14 @@ class RequisiteFetching:
     archive: SiteArchive | None
     ledger: ResourceLedger
     resource_pages: dict[str, RecordLocation]  # page URL -> its response record
+    probes: HostProbes[Request]
     _resource_policy: ResourcePolicy | None = None
     _dead_hosts: DeadHosts | None = None
 
     def init_requisites(self) -> None:
         self.ledger = ResourceLedger()
         self.resource_pages = {}
+        self.probes = HostProbes()
 
     @property
     def resource_policy(self) -> ResourcePolicy:
@@ -95,6 +98,7 @@ class RequisiteFetching:
         capture = response.meta.get("archiver_capture")
         if capture is not None:
             self.resource_pages[page_url] = capture.record
+        yield from self.probes.answered(host_of(response.url))
         found = html_requisites(response.body, response.url, response.encoding)
         # Requisites resolve against the final URL; the account belongs to the asked-for one.
         yield from self.requisite_requests(page_url, found, depth=0)
@@ -120,7 +124,7 @@ class RequisiteFetching:
                 self.ledger.settle(requisite.url, skipped)
                 stats.inc_value(f"archiver/resources/skipped/{skipped}")
                 continue
-            yield Request(
+            request = Request(
                 requisite.url,
                 callback=self.parse_requisite,
                 errback=self.requisite_failed,
@@ -137,6 +141,8 @@ class RequisiteFetching:
                     "allow_offsite": True,  # a CDN is part of the page
                 },
             )
+            if self.probes.admit(host_of(requisite.url), request):
+                yield request
         if count > cap:
             logger.info("%s names %d page resources; %d over the cap left", needed_by, count, cap)
 
@@ -149,23 +155,25 @@ class RequisiteFetching:
         url = response.meta["archiver_requisite_url"]
         self.ledger.settle(url, ARCHIVED)
         self.crawler.stats.inc_value("archiver/resources/fetched")
+        released = self.probes.answered(host_of(url))
         depth = response.meta.get("archiver_depth", 0)
         if response.meta.get("archiver_requisite") == "frame" and isinstance(
             response, HtmlResponse
         ):
             found = html_requisites(response.body, response.url, response.encoding)
-            return list(self.requisite_requests(url, found, depth + 1, frames=False))
+            return released + list(self.requisite_requests(url, found, depth + 1, frames=False))
         if is_stylesheet(response) and depth < MAX_CSS_DEPTH:
             encoding = response.encoding if isinstance(response, TextResponse) else None
             found = css_requisites(response.body, response.url, encoding)
-            return list(self.requisite_requests(url, found, depth + 1, frames=False))
-        return []
+            return released + list(self.requisite_requests(url, found, depth + 1, frames=False))
+        return released
 
-    def requisite_failed(self, failure: Failure) -> None:
-        """Note why a resource is missing; skipped ones were counted by the gate already."""
+    def requisite_failed(self, failure: Failure) -> list[Request]:
+        """Note why a resource is missing (skipped ones were counted by the gate already),
+        and let the requests waiting for its host go on, or skip them with it."""
         request = getattr(failure, "request", None)
         if request is None:
-            return
+            return []
         response = getattr(failure.value, "response", None)
         skipped = getattr(failure.value, "reason", None)
         if response is not None:
@@ -177,9 +185,20 @@ class RequisiteFetching:
         self.ledger.settle(request.meta["archiver_requisite_url"], why)
         if not isinstance(skipped, str):
             self.crawler.stats.inc_value(f"archiver/resources/failed/{why}")
-        if why in HOST_FAILURES:
-            self.dead_hosts.failed(host_of(request.url), why)
         logger.debug("Page resource %s: %s", request.url, why)
+        host = host_of(request.meta["archiver_requisite_url"])
+        if why in HOST_FAILURES:
+            self.dead_hosts.failed(host, why)
+        elif why != "dead-host" and not isinstance(skipped, str):
+            return self.probes.answered(host)  # it answered, if badly (an HTTP error, a reset)
+        given_up = self.dead_hosts.reason(host) is not None or why == "dead-host"
+        waiting = self.probes.failed(host, given_up)
+        if not given_up:
+            return waiting  # the next one finds out
+        for parked in waiting:
+            self.ledger.settle(parked.meta["archiver_requisite_url"], "dead-host")
+            self.crawler.stats.inc_value("archiver/resources/skipped/dead-host")
+        return []
 
     def before_archive_closes(self) -> None:
         self.record_resource_reports()
