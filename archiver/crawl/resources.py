@@ -17,7 +17,7 @@ import gzip
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -35,6 +35,7 @@ __all__ = [
     "ResourceRules",
     "block_rules_from_file",
     "host_of",
+    "missing_sentence",
     "rules_from_settings",
 ]
 
@@ -239,6 +240,11 @@ class HostProbes(Generic[T]):
         return waiting[:1]
 
 
+def missing_sentence(missing: int, needed: int) -> str:
+    """``3 of 40 page resources were not archived``: the words replay and reports use."""
+    return f"{missing} of {needed} page resources were not archived"
+
+
 @dataclass(frozen=True)
 class MissingResource:
     url: str
@@ -267,7 +273,7 @@ class PageResourceReport:
         """``3 of 40 page resources were not archived`` (or that all of them were)."""
         if self.missing_count <= 0:
             return f"all {self.needed} page resources were archived"
-        return f"{self.missing_count} of {self.needed} page resources were not archived"
+        return missing_sentence(self.missing_count, self.needed)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -340,37 +346,15 @@ def rules_from_settings(settings: Any) -> ResourceRules:
 
     `settings` needs ``get``, ``getbool``, ``getint`` and ``getlist``, as Scrapy's have.
     """
-    return resource_rules(
+    return ResourceRules(
         scope=str(settings.get("ARCHIVER_REQUISITES_SCOPE") or "all"),
-        site_hosts=[
+        site_hosts=(
             *settings.getlist("ARCHIVER_SITE_DOMAINS"),
             *settings.getlist("ARCHIVER_REQUISITES_HOSTS"),
-        ],
-        block=settings.getlist("ARCHIVER_REQUISITES_BLOCK"),
-        block_lists=settings.getlist("ARCHIVER_REQUISITES_BLOCK_LISTS"),
+        ),
+        block=tuple(settings.getlist("ARCHIVER_REQUISITES_BLOCK")),
+        block_lists=tuple(Path(p) for p in settings.getlist("ARCHIVER_REQUISITES_BLOCK_LISTS")),
         default_blocklist=settings.getbool("ARCHIVER_REQUISITES_DEFAULT_BLOCKLIST"),
         max_per_page=settings.getint("ARCHIVER_REQUISITES_MAX_PER_PAGE"),
         host_failures=settings.getint("ARCHIVER_REQUISITES_HOST_FAILURES"),
-    )
-
-
-def resource_rules(
-    *,
-    scope: str,
-    site_hosts: Sequence[str],
-    block: Sequence[str],
-    block_lists: Sequence[str | Path],
-    default_blocklist: bool,
-    max_per_page: int,
-    host_failures: int,
-) -> ResourceRules:
-    """`ResourceRules` from plain settings values (lists of strings, paths as strings)."""
-    return ResourceRules(
-        scope=scope,
-        site_hosts=tuple(site_hosts),
-        block=tuple(block),
-        block_lists=tuple(Path(p) for p in block_lists),
-        default_blocklist=default_blocklist,
-        max_per_page=max_per_page,
-        host_failures=host_failures,
     )

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from archiver.catalog import ArticleRow, CaptureRow, EventRow
 from archiver.cdxj import CdxjEntry
+from archiver.crawl.resources import missing_sentence
 from archiver.replay.urls import captures_path, replay_path, timestamp14
 from archiver.search import MARK_CLOSE, MARK_OPEN, SearchHit
 
@@ -349,8 +350,7 @@ def banner(
         f'<span style="{_BANNER_TEXT}">collection {_e(collection)}</span>',
     ]
     if missing_resources is not None:
-        missing, needed = missing_resources
-        note = f"{missing} of {needed} page resources were not archived"
+        note = missing_sentence(*missing_resources)
         parts.append(f'<strong style="{_BANNER_TEXT}color:#ffb4a2;">{_e(note)}</strong>')
     if article_id:
         parts.append(link(f"/article/{article_id}", "reader view"))
