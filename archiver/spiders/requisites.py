@@ -22,6 +22,7 @@ from archiver.crawl.resources import (
     host_of,
     rules_from_settings,
 )
+from archiver.middlewares import ResourceSkipped
 from archiver.requisites import Requisite, css_requisites, html_requisites
 from archiver.warc import RecordLocation
 
@@ -43,9 +44,8 @@ def failure_reason(failure: Failure) -> str:
     """A short reason for a request that got no response."""
     if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
         return "forbidden by robots.txt"
-    reason = getattr(failure.value, "reason", None)
-    if isinstance(reason, str):
-        return reason
+    if isinstance(failure.value, ResourceSkipped):
+        return failure.value.reason
     return error_kind(failure.value)
 
 
@@ -175,21 +175,16 @@ class RequisiteFetching:
         if request is None:
             return []
         response = getattr(failure.value, "response", None)
-        skipped = getattr(failure.value, "reason", None)
-        if response is not None:
-            why = f"http-{response.status}"
-        elif isinstance(skipped, str):
-            why = skipped
-        else:
-            why = failure_reason(failure)
+        skipped = isinstance(failure.value, ResourceSkipped)
+        why = f"http-{response.status}" if response is not None else failure_reason(failure)
         self.ledger.settle(request.meta["archiver_requisite_url"], why)
-        if not isinstance(skipped, str):
+        if not skipped:
             self.crawler.stats.inc_value(f"archiver/resources/failed/{why}")
         logger.debug("Page resource %s: %s", request.url, why)
         host = host_of(request.meta["archiver_requisite_url"])
         if why in HOST_FAILURES:
             self.dead_hosts.failed(host, why)
-        elif why != "dead-host" and not isinstance(skipped, str):
+        elif not skipped:
             return self.probes.answered(host)  # it answered, if badly (an HTTP error, a reset)
         given_up = self.dead_hosts.reason(host) is not None or why == "dead-host"
         waiting = self.probes.failed(host, given_up)
