@@ -40,6 +40,9 @@ CORE_MODULES = [
     "archiver.reextract",
     "archiver.replay",
     "archiver.httpserver",
+    "archiver.crawl.css",
+    "archiver.crawl.errors",
+    "archiver.crawl.resources",
 ]
 
 

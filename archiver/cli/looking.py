@@ -19,6 +19,7 @@ from archiver.cli.base import (
     load_config,
     open_catalog,
 )
+from archiver.crawl.resources import PageResourceReport
 from archiver.search import QUERY_SYNTAX, match_expression
 
 
@@ -124,8 +125,6 @@ _MISSING_SHOWN = 20
 
 def _resources_note(report_json: str) -> str:
     """What became of a capture's page resources, for stderr under `archiver show`."""
-    from archiver.crawl.resources import PageResourceReport
-
     report = PageResourceReport.from_dict(json.loads(report_json))
     lines = [f"page resources: {report.archived} of {report.needed} archived"]
     if report.missing:
