@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -88,4 +87,3 @@ def test_the_front_page_lists_the_articles(replay: dict[str, Any]) -> None:
         links = page.evaluate("Array.from(document.links).map(a => a.textContent.trim())")
     assert story["title"] in links
     assert only_the_replay_server(log, server) == []
-    assert json.dumps(links)  # the page rendered links at all
