@@ -139,13 +139,15 @@ class ResourceSkipped(IgnoreRequest):
 
 
 class PageResourceGate:
-    """Let through only the page resources the policy allows, from hosts not given up.
+    """Let through only page resources from hosts not given up, and redirects the policy allows.
 
     Order it above the recorder (and RetryMiddleware): a skipped resource is never requested
-    nor recorded. A host that cannot be reached (DNS, refused, unreachable, timeout) is given
-    up after ARCHIVER_REQUISITES_HOST_FAILURES failures, with one log line, and its resources
-    still queued are skipped (``dead-host``). Those failures are not retried, nor is a DNS
-    failure of any request. (The spider sends one resource at a time to a host until it has
+    nor recorded. The spider applied the scope and block lists to each resource it asked for;
+    a redirect's next hop, which the spider never sees, is checked here. A host that cannot
+    be reached (DNS, refused, unreachable, timeout) is given up after
+    ARCHIVER_REQUISITES_HOST_FAILURES failures, with one log line, and its resources still
+    queued are skipped (``dead-host``). Those failures are not retried, nor is a DNS failure
+    of any request. (The spider sends one resource at a time to a host until it has
     answered: `archiver.crawl.resources.HostProbes`.)
     """
 
@@ -171,7 +173,7 @@ class PageResourceGate:
         reason = None
         if self.dead_hosts.reason(host_of(request.url)) is not None:
             reason = "dead-host"
-        else:
+        elif request.meta.get("redirect_urls"):  # a hop the spider did not check
             kind = request.meta.get("archiver_requisite", "other")
             reason = self.policy.skip_reason(
                 request.url, kind, request.meta.get("archiver_needed_by")

@@ -33,6 +33,7 @@ class ResourceSite:
     base: str = ""
     refused: str = ""  # http://127.0.0.3:PORT: nothing listens there
     silent: str = ""  # http://127.0.0.4:PORT, if set: connections accepted, never answered
+    redirect_to_ad: bool = False  # if set, each page has an image redirecting to an ad host
     articles: int = 12
     hits: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -59,6 +60,8 @@ class ResourceSite:
         )
         if self.silent:
             refused += "".join(f'<img src="{self.silent}/s/{i}-{k}.png" alt="">' for k in range(4))
+        if self.redirect_to_ad:
+            refused += '<img src="/go/ad.png" alt="">'
         text = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
         return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Story {i} | The Resource Times</title>
@@ -117,6 +120,11 @@ def _handler(site: ResourceSite) -> type[BaseHTTPRequestHandler]:
             elif path.startswith("/news/") and path.rsplit("-", 1)[-1].isdigit():
                 html = site.page(int(path.rsplit("-", 1)[-1]))
                 self._send(200, html.encode(), "text/html; charset=utf-8")
+            elif path == "/go/ad.png":
+                self.send_response(302)
+                self.send_header("Location", "http://ads.blocked.invalid/banner.png")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
             elif path == "/css/site.css":
                 self._send(200, SITE_CSS.encode(), "text/css")
             elif path.startswith("/fonts/"):

@@ -223,3 +223,14 @@ def test_a_host_that_never_answers_costs_one_timeout(tmp_path: Path) -> None:
     assert resources["fetched"] == 2 * (OWN_PER_ARTICLE - OWN_SHARED) + OWN_SHARED
     on_dead = 2 * (sum(DEAD_HOSTS.values()) + REFUSED_PER_ARTICLE + 4)
     assert resources["skipped"]["dead-host"] == on_dead - len(DEAD_HOSTS) - 2
+
+
+def test_a_redirect_to_a_blocked_host_is_not_followed(tmp_path: Path) -> None:
+    with resource_site(articles=2) as site:
+        site.redirect_to_ad = True
+        run = crawl(site, tmp_path)
+    resources = run["summary"]["resources"]
+    # The redirect itself is archived; its target, on a blocked host, is never requested.
+    assert resources["skipped"]["blocked"] == 2 * BLOCKED_PER_ARTICLE + 1
+    assert resources["failed"] == {"dns": len(DEAD_HOSTS), "refused": 1}
+    assert run["hits"].count("/go/ad.png") == 1
