@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from archiver.summary import progress_line
+from archiver.jobs.summary import progress_line
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.statscollectors import StatsCollector
 
-from archiver.archive import ArchiveClosedError
 from archiver.crawl.errors import HOST_FAILURES, error_kind
 from archiver.crawl.resources import DeadHosts, ResourcePolicy, host_of, rules_from_settings
+from archiver.store.archive import ArchiveClosedError
 from archiver.warc import HttpExchange
 
 logger = logging.getLogger(__name__)
@@ -69,8 +69,8 @@ def state_url(request: Request) -> str | None:
 class WarcRecorderMiddleware:
     """Write request + response records for every download (order it above 600).
 
-    What was written (an `archiver.archive.Capture`) is left in ``request.meta["archiver_capture"]``
-    for the spider and the pipeline.
+    What was written (an `archiver.store.archive.Capture`) is left in
+    ``request.meta["archiver_capture"]`` for the spider and the pipeline.
     """
 
     def __init__(self, crawler: Crawler) -> None:

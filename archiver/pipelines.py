@@ -10,10 +10,10 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
-from archiver.extract import ExtractedArticle, ExtractHints
-from archiver.extract_pool import ExtractionOutcome, ExtractionPool, extract_outcome
+from archiver.extraction.extract import ExtractedArticle, ExtractHints
+from archiver.extraction.pool import ExtractionOutcome, ExtractionPool, extract_outcome
 from archiver.items import FetchedPage
-from archiver.reextract import hints_from_config
+from archiver.jobs.reextract import hints_from_config
 
 logger = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from archiver.archive import ArchiveLayout
+from archiver.config import SiteConfig
 from archiver.crawl.errors import error_kind
-from archiver.oneoff import PageOutcome
-from archiver.siteconfig import SiteConfig
+from archiver.jobs.oneoff import PageOutcome
+from archiver.jobs.summary import CrawlSummary
 from archiver.spiders.news import NewsSpider
 from archiver.spiders.urls import UrlArchiveSpider
-from archiver.summary import CrawlSummary
+from archiver.store.archive import ArchiveLayout
 
 logger = logging.getLogger(__name__)
 

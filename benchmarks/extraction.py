@@ -21,7 +21,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from archiver.evaluation import (  # noqa: E402
+from archiver.extraction.evaluation import (  # noqa: E402
     CorpusPage,
     load_corpus,
     score_bodies,
@@ -32,7 +32,7 @@ Prediction = dict[str, Any]
 
 
 def _archiver(page: CorpusPage) -> Prediction:
-    from archiver.extract import ExtractionError, extract
+    from archiver.extraction.extract import ExtractionError, extract
 
     try:
         art = extract(page.html, page.url)

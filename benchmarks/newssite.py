@@ -67,9 +67,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from archiver.evaluation import CorpusPage, load_corpus  # noqa: E402
-from archiver.requisites import html_requisites  # noqa: E402
-from archiver.siteconfig import SiteConfig, load_site_config  # noqa: E402
+from archiver.config import SiteConfig, load_site_config  # noqa: E402
+from archiver.crawl.requisites import html_requisites  # noqa: E402
+from archiver.extraction.evaluation import CorpusPage, load_corpus  # noqa: E402
 
 __all__ = [
     "ARTICLE_ALLOW",

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from archiver.models import (
+from archiver.store.document import (
     SCHEMA_PATH,
     SNAPSHOT_SCHEMA_PATH,
     article_json_schema,
@@ -14,30 +14,30 @@ from archiver.models import (
 )
 
 CORE_MODULES = [
-    "archiver.models",
-    "archiver.siteconfig",
-    "archiver.extract",
-    "archiver.extract_pool",
+    "archiver.store.document",
+    "archiver.config",
+    "archiver.extraction.extract",
+    "archiver.extraction.pool",
     "archiver.warc",
-    "archiver.catalog",
-    "archiver.archive",
-    "archiver.reindex",
-    "archiver.summary",
-    "archiver.links",
+    "archiver.store.catalog",
+    "archiver.store.archive",
+    "archiver.jobs.reindex",
+    "archiver.jobs.summary",
+    "archiver.crawl.links",
     "archiver.items",
     "archiver.cli",
-    "archiver.sources",
-    "archiver.recapture",
-    "archiver.urlstate",
-    "archiver.changes",
-    "archiver.locking",
-    "archiver.schedule",
-    "archiver.requisites",
-    "archiver.oneoff",
-    "archiver.cdxj",
-    "archiver.wacz",
-    "archiver.search",
-    "archiver.reextract",
+    "archiver.crawl.sources",
+    "archiver.crawl.recapture",
+    "archiver.store.urlstate",
+    "archiver.store.changes",
+    "archiver.store.locking",
+    "archiver.jobs.schedule",
+    "archiver.crawl.requisites",
+    "archiver.jobs.oneoff",
+    "archiver.store.cdxj",
+    "archiver.jobs.wacz",
+    "archiver.store.search",
+    "archiver.jobs.reextract",
     "archiver.replay",
     "archiver.httpserver",
     "archiver.crawl.css",
@@ -59,9 +59,9 @@ def test_core_imports_without_scrapy() -> None:
 
 def test_shipped_article_schema_matches_the_model() -> None:
     shipped = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    assert shipped == article_json_schema(), "run: python -m archiver.models"
+    assert shipped == article_json_schema(), "run: python -m archiver.store.document"
 
 
 def test_shipped_snapshot_schema_matches_the_model() -> None:
     shipped = json.loads(SNAPSHOT_SCHEMA_PATH.read_text(encoding="utf-8"))
-    assert shipped == snapshot_json_schema(), "run: python -m archiver.models"
+    assert shipped == snapshot_json_schema(), "run: python -m archiver.store.document"

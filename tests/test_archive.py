@@ -11,17 +11,17 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from archiver.archive import (
+from archiver.extraction.extract import ExtractedArticle
+from archiver.jobs.reindex import rebuild_catalog
+from archiver.store.archive import (
     ArchiveClosedError,
     SiteArchive,
     article_id,
     build_warcinfo,
     identity_url,
 )
-from archiver.catalog import Catalog
-from archiver.extract import ExtractedArticle
-from archiver.models import SCHEMA_PATH
-from archiver.reindex import rebuild_catalog
+from archiver.store.catalog import Catalog
+from archiver.store.document import SCHEMA_PATH
 from archiver.warc import HttpExchange
 from tests.support import html_exchange
 

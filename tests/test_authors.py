@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from archiver.extract import extract
 from archiver.extraction.authors import (
     authors_from_bylines,
     authors_from_jsonld,
@@ -13,6 +12,7 @@ from archiver.extraction.authors import (
     clean_authors,
     jsonld_author_entries,
 )
+from archiver.extraction.extract import extract
 
 URL = "https://www.example-daily.com/world/2026/01/15/harbour-reopens-after-storm"
 

@@ -6,13 +6,13 @@ import json
 
 from lxml import html as lxml_html
 
-from archiver.extract import extract
 from archiver.extraction.boilerplate import (
     drop_boilerplate,
     drop_boilerplate_paragraphs,
     drop_trailing_links,
     link_texts,
 )
+from archiver.extraction.extract import extract
 
 ARTICLE = "".join(
     f"<p>Paragraph {i} of the article body with enough words to matter.</p>" for i in range(8)

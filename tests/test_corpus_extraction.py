@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from archiver.evaluation import CorpusPage, load_corpus, score_bodies, score_metadata
-from archiver.extract import ExtractionError, extract
+from archiver.extraction.evaluation import CorpusPage, load_corpus, score_bodies, score_metadata
+from archiver.extraction.extract import ExtractionError, extract
 from tests.corpus_support import corpus_dir
 
 pytestmark = pytest.mark.corpus

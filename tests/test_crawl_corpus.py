@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from archiver.evaluation import CorpusPage, load_corpus, score_bodies
+from archiver.extraction.evaluation import CorpusPage, load_corpus, score_bodies
 from tests.corpus_support import corpus_dir
 from tests.support import article_documents, run_archiver
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from lxml import html as lxml_html
 
-from archiver.extract import extract
 from archiver.extraction.dates import date_from_url, labelled_date, main_article, parse_date
+from archiver.extraction.extract import extract
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -22,8 +22,8 @@ from xml.etree import ElementTree
 
 import pytest
 
+from archiver.config import load_site_config
 from archiver.demo_site import build, load_manifest, running, serve
-from archiver.siteconfig import load_site_config
 
 REPO = Path(__file__).resolve().parent.parent
 NS = {

@@ -1,4 +1,4 @@
-"""Unit tests of archiver.extract on small hand-written pages."""
+"""Unit tests of archiver.extraction.extract on small hand-written pages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
-from archiver.extract import (
+from archiver.extraction.authors import authors_from_jsonld, clean_authors
+from archiver.extraction.dates import parse_date
+from archiver.extraction.decode import decode_html
+from archiver.extraction.extract import (
     EXTRACTOR_NAME,
     EXTRACTOR_VERSION,
     ExtractedArticle,
@@ -17,9 +20,6 @@ from archiver.extract import (
     ExtractionError,
     extract,
 )
-from archiver.extraction.authors import authors_from_jsonld, clean_authors
-from archiver.extraction.dates import parse_date
-from archiver.extraction.decode import decode_html
 from archiver.extraction.title import strip_site_suffix
 
 URL = "https://news.example.com/world/2026/01/15/river-flood-warning"

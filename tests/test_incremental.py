@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.models import SNAPSHOT_SCHEMA_PATH
+from archiver.store.document import SNAPSHOT_SCHEMA_PATH
 from tests.support import REPO, demo_config, demo_server, manifest, run_archiver, tool, warc_files
 
 SITE = REPO / "archiver" / "demo_site" / "site"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archiver.extract import extract
+from archiver.extraction.extract import extract
 from archiver.extraction.language import article_language, detect_language
 
 GERMAN = (

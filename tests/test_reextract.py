@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from archiver.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
-from archiver.models import Article
-from archiver.reextract import EXTRACTED_FIELDS, page_encoding
+from archiver.extraction.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
+from archiver.jobs.reextract import EXTRACTED_FIELDS, page_encoding
+from archiver.store.document import Article
 from tests.support import crawl_demo, run_archiver
 
 
@@ -132,7 +132,7 @@ def test_failures_are_counted_and_the_run_goes_on(archive: Path) -> None:
 
 
 def test_a_site_being_crawled_is_left_alone(archive: Path) -> None:
-    from archiver.locking import acquire_site_lock
+    from archiver.store.locking import acquire_site_lock
 
     with acquire_site_lock(archive, "demo"):
         result = reextract(archive, "--json")
@@ -190,7 +190,7 @@ def test_the_page_encoding_is_the_one_scrapy_gives_the_crawl(
 def test_the_new_modules_import_without_scrapy() -> None:
     code = (
         "import sys; sys.modules['scrapy'] = None\n"
-        "import archiver.reextract, archiver.search, archiver.cli\nprint('ok')"
+        "import archiver.jobs.reextract, archiver.store.search, archiver.cli\nprint('ok')"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -27,11 +27,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archiver.archive import ArchiveLayout
-from archiver.catalog import ArticleRow, Catalog
-from archiver.cdxj import CdxjIndex, cdxj_text, index_warc, surt_key
 from archiver.demo_site.server import SITE_DIR
-from archiver.fsutil import atomic_write_text
 from archiver.replay.app import PAGES_CSP, REPLAY_CSP, ReplayApp, Reply
 from archiver.replay.css import rewrite_css
 from archiver.replay.pages import BANNER_ID, marked
@@ -39,6 +35,10 @@ from archiver.replay.resources import Capture, replay_headers
 from archiver.replay.rewrite import rewrite_html
 from archiver.replay.server import ReplayServer
 from archiver.replay.urls import BadPath, ReplayUrls, parse_replay_path, timestamp14
+from archiver.store.archive import ArchiveLayout
+from archiver.store.catalog import ArticleRow, Catalog
+from archiver.store.cdxj import CdxjIndex, cdxj_text, index_warc, surt_key
+from archiver.store.fsutil import atomic_write_text
 from archiver.warc import read_record
 from tests.support import demo_config, demo_server, manifest, replay_process, run_archiver
 

@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from archiver.crawl.css import css_urls
-from archiver.evaluation import load_corpus
-from archiver.requisites import (
+from archiver.crawl.requisites import (
     LAZY_IMAGE_ATTRIBUTES,
     Requisite,
     css_requisites,
     html_requisites,
     srcset_urls,
 )
+from archiver.extraction.evaluation import load_corpus
 from tests.corpus_support import corpus_dir
 from tests.css_oracle import oracle_css_urls
 
@@ -640,7 +640,7 @@ def test_srcset_urls_never_raises(value: str) -> None:
 
 
 def test_module_imports_without_scrapy() -> None:
-    code = "import sys; sys.modules['scrapy'] = None\nimport archiver.requisites\nprint('ok')"
+    code = "import sys; sys.modules['scrapy'] = None\nimport archiver.crawl.requisites\nprint('ok')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
@@ -655,10 +655,14 @@ def test_escaped_quotes_and_brackets_in_class_names_are_not_tokens() -> None:
         r".bg-\[url\(\'https\:\/\/img\.example\/a\.jpg\'\)\]{background-image:"
         r"url(https://img.example/a.jpg)} .b{background:url(b.png)}"
     )
-    assert list(css_urls(css)) == oracle_css_urls(css) == [
-        ("https://img.example/a.jpg", "image"),
-        ("b.png", "image"),
-    ]
+    assert (
+        list(css_urls(css))
+        == oracle_css_urls(css)
+        == [
+            ("https://img.example/a.jpg", "image"),
+            ("b.png", "image"),
+        ]
+    )
 
 
 @pytest.mark.corpus

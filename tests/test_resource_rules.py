@@ -12,6 +12,7 @@ from twisted.internet import error as twisted_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
+from archiver.config import ConfigError, parse_site_config
 from archiver.crawl.errors import error_kind
 from archiver.crawl.resources import (
     ARCHIVED,
@@ -23,8 +24,7 @@ from archiver.crawl.resources import (
     ResourceRules,
     block_rules_from_file,
 )
-from archiver.siteconfig import ConfigError, parse_site_config
-from archiver.summary import errors_by_kind, progress_line
+from archiver.jobs.summary import errors_by_kind, progress_line
 
 PAGE = "https://news.example.com/2026/11/27/story"
 

@@ -25,15 +25,15 @@ import pytest
 from click.testing import CliRunner
 
 from archiver.cli import cli
-from archiver.locking import SiteLocked, acquire_site_lock, lock_path
-from archiver.schedule import ScheduledSite, Scheduler, describe_run, next_run
+from archiver.jobs.schedule import ScheduledSite, Scheduler, describe_run, next_run
+from archiver.store.locking import SiteLocked, acquire_site_lock, lock_path
 from tests.support import article_documents, demo_config, demo_server, run_archiver
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOLD_LOCK = (
     "import sys, time\n"
     "from pathlib import Path\n"
-    "from archiver.locking import acquire_site_lock\n"
+    "from archiver.store.locking import acquire_site_lock\n"
     "lock = acquire_site_lock(Path(sys.argv[1]), sys.argv[2])\n"
     "print('held', flush=True)\n"
     "time.sleep(120)\n"

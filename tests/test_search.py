@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archiver.archive import SiteArchive, build_warcinfo
-from archiver.catalog import ArticleRow, Catalog
-from archiver.extract import ExtractedArticle
-from archiver.reindex import rebuild_catalog
-from archiver.search import match_expression, query_terms, snippet_text
+from archiver.extraction.extract import ExtractedArticle
+from archiver.jobs.reindex import rebuild_catalog
+from archiver.store.archive import SiteArchive, build_warcinfo
+from archiver.store.catalog import ArticleRow, Catalog
+from archiver.store.search import match_expression, query_terms, snippet_text
 from tests.support import crawl_demo, html_exchange, manifest, run_archiver
 
 

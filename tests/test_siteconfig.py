@@ -1,4 +1,4 @@
-"""Site config model, loader, error messages and JSON Schema (archiver.siteconfig)."""
+"""Site config model, loader, error messages and JSON Schema (archiver.config)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from archiver.siteconfig import (
+from archiver.config import (
     SCHEMA_PATH,
     ArticleRules,
     ConfigError,
@@ -665,7 +665,7 @@ def test_committed_schema_matches_the_model() -> None:
     committed = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert committed == config_json_schema(), (
         "archiver/schemas/siteconfig.schema.json is stale: "
-        "run `python -m archiver.siteconfig --write-schema`"
+        "run `python -m archiver.config --write-schema`"
     )
 
 
@@ -766,7 +766,7 @@ def test_main_needs_something_to_do() -> None:
 def test_core_does_not_import_scrapy() -> None:
     code = (
         "import sys; sys.modules['scrapy'] = None\n"
-        "import archiver.siteconfig\n"
+        "import archiver.config\n"
         "assert 'scrapy' not in [m.split('.')[0] for m in sys.modules if sys.modules[m]]\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archiver import sources
-from archiver.sources import (
+from archiver.crawl.sources import (
     MAX_BODY_BYTES,
     SourceEntry,
     SourceError,
@@ -626,7 +626,7 @@ def test_source_error_carries_reason_and_message() -> None:
 
 
 def test_the_module_imports_without_scrapy() -> None:
-    code = "import sys; sys.modules['scrapy'] = None\nimport archiver.sources\nprint('ok')"
+    code = "import sys; sys.modules['scrapy'] = None\nimport archiver.crawl.sources\nprint('ok')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 import click
 
 from archiver import __version__
-from archiver.archive import ArchiveLayout
-from archiver.catalog import Catalog
+from archiver.config import ConfigError, SiteConfig, load_site_config
 from archiver.crawl.resources import SCOPES
-from archiver.siteconfig import ConfigError, SiteConfig, load_site_config
+from archiver.store.archive import ArchiveLayout
+from archiver.store.catalog import Catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -19,8 +19,8 @@ from archiver.cli.base import (
     overrides_option,
     parse_overrides,
 )
-from archiver.locking import SiteLocked, acquire_site_lock
-from archiver.oneoff import DEFAULT_COLLECTION
+from archiver.jobs.oneoff import DEFAULT_COLLECTION
+from archiver.store.locking import SiteLocked, acquire_site_lock
 
 
 @cli.command()
@@ -104,7 +104,7 @@ def schedule(
     <archive>/logs/<site>/, and one line per run to stdout. Ctrl-C or SIGTERM stops gracefully:
     running crawls finish their pages in flight (a second signal stops them at once).
     """
-    from archiver.schedule import ScheduledSite, Scheduler
+    from archiver.jobs.schedule import ScheduledSite, Scheduler
 
     parse_overrides(overrides)  # usage errors now, not in every run
     sites: dict[str, ScheduledSite] = {}
@@ -172,7 +172,7 @@ def archive(
     address, URL. Exit 0 when every URL was archived, 1 when one failed (its response, if
     any, is archived all the same), 2 for a bad URL or option (before anything is fetched).
     """
-    from archiver.oneoff import BadUrl, check_collection, check_url, read_url_list
+    from archiver.jobs.oneoff import BadUrl, check_collection, check_url, read_url_list
 
     given = [*urls, *(read_url_list(url_file) if url_file else [])]
     if not given:

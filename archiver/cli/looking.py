@@ -20,7 +20,7 @@ from archiver.cli.base import (
     open_catalog,
 )
 from archiver.crawl.resources import PageResourceReport
-from archiver.search import QUERY_SYNTAX, match_expression
+from archiver.store.search import QUERY_SYNTAX, match_expression
 
 
 @cli.command("extract")
@@ -46,9 +46,14 @@ def extract_file(
     Exit 0 with the JSON on stdout (is_article false for a page that is not an article),
     1 when the file cannot be read as a page, 2 for a bad option or config.
     """
-    from archiver.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractionError, extract
-    from archiver.oneoff import BadUrl, check_url
-    from archiver.reextract import hints_from_config
+    from archiver.extraction.extract import (
+        EXTRACTOR_NAME,
+        EXTRACTOR_VERSION,
+        ExtractionError,
+        extract,
+    )
+    from archiver.jobs.oneoff import BadUrl, check_url
+    from archiver.jobs.reextract import hints_from_config
 
     try:
         check_url(url)

@@ -16,7 +16,7 @@ from archiver.cli.base import (
     json_option,
     open_catalog,
 )
-from archiver.siteconfig import ConfigError
+from archiver.config import ConfigError
 
 
 @cli.command()
@@ -39,7 +39,7 @@ def export(out: Path, site: str | None, archive_dir: Path) -> None:
     The WACZ (1.1.1) opens in ReplayWeb.page or pywb; files still being written are left out.
     Exit 0 when written, 1 when there is nothing to export, 2 for a bad option.
     """
-    from archiver.wacz import NothingToExport, export_wacz
+    from archiver.jobs.wacz import NothingToExport, export_wacz
 
     if out.suffix != ".wacz":
         raise click.BadParameter(
@@ -101,7 +101,7 @@ def reextract(
     stderr (--json: counts and changed ids on stdout). The sites processed are locked meanwhile,
     as a crawl locks them. Exit 0 unless no article could be re-extracted.
     """
-    from archiver.reextract import reextract_archive
+    from archiver.jobs.reextract import reextract_archive
 
     open_catalog(archive_dir).close()  # the usual error when there is none
     moment = _parse_since(since) if since else None
@@ -184,7 +184,7 @@ def reindex(archive_dir: Path) -> None:
     Example:
         archiver reindex --archive archive/
     """
-    from archiver.reindex import rebuild_catalog
+    from archiver.jobs.reindex import rebuild_catalog
 
     if not archive_dir.is_dir():
         raise ConfigProblem(f"no archive at {archive_dir}")

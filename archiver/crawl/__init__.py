@@ -1,4 +1,4 @@
-"""What to fetch besides what the spider asks for: page resources, their rules, failed hosts.
+"""What to fetch: sections' links, feeds and sitemaps, page resources and their rules, recapture.
 
 Plain Python, no Scrapy: the Scrapy adapters (spiders, middlewares) delegate here.
 """

@@ -27,11 +27,20 @@ _BARE_URL = r"""(?![ \t\r\n\f]*["'])[ \t\r\n\f]*
             |\\[0-9A-Fa-f]{1,6}[ \t\r\n\f]?|\\[^\r\n\f0-9A-Fa-f]|\\\Z)*)
           [ \t\r\n\f]*
           (?P<url_end>\)|\Z)?"""
-_COMMON = r"""
+_COMMON = (
+    r"""
       (?P<comment>/\*.*?(?:\*/|\Z))
-    | (?P<string>(?<!(?<!\\)\\)""" + _STRING + r""")
-    | (?P<at>@""" + _NAME_START + _NAME + r"""*)
+    | (?P<string>(?<!(?<!\\)\\)"""
+    + _STRING
+    + r""")
+    | (?P<at>@"""
+    + _NAME_START
+    + _NAME
+    + r"""*)
 """
+)
+
+
 def _name_paren(name: str) -> str:
     """A "(" right after `name` (in any case) where `name` is not the end of a longer name."""
     cased = "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in name)
@@ -46,9 +55,18 @@ _IMAGE_SET_PAREN = f"(?:{_name_paren('image-set')}|{_name_paren('-webkit-image-s
 _PLAIN_RE = re.compile(
     _COMMON
     + r"""
-    | (?P<url>""" + _URL_PAREN + _BARE_URL + r""")
-    | (?P<url_function>""" + _URL_PAREN + "|" + _SRC_PAREN + r""")
-    | (?P<image_set>""" + _IMAGE_SET_PAREN + r""")
+    | (?P<url>"""
+    + _URL_PAREN
+    + _BARE_URL
+    + r""")
+    | (?P<url_function>"""
+    + _URL_PAREN
+    + "|"
+    + _SRC_PAREN
+    + r""")
+    | (?P<image_set>"""
+    + _IMAGE_SET_PAREN
+    + r""")
     | (?P<open>[{(\[])
     | (?P<close>[})\]])
     """,
@@ -59,8 +77,13 @@ _PLAIN_START_RE = re.compile(r"""[/"'@{}()[\]]""")
 _FULL_RE = re.compile(
     _COMMON
     + r"""
-    | (?P<url>(?<![-\w\\#@])(?<!\\.)[Uu][Rr][Ll]\(""" + _BARE_URL + r""")
-    | (?P<function>(?<![-\w\\#@])(?<!\\.)""" + _NAME_START + _NAME + r"""*\()
+    | (?P<url>(?<![-\w\\#@])(?<!\\.)[Uu][Rr][Ll]\("""
+    + _BARE_URL
+    + r""")
+    | (?P<function>(?<![-\w\\#@])(?<!\\.)"""
+    + _NAME_START
+    + _NAME
+    + r"""*\()
     | (?P<open>(?<!(?<!\\)\\)[{(\[])
     | (?P<close>(?<!(?<!\\)\\)[})\]])
     | (?P<semicolon>(?<!(?<!\\)\\);)
@@ -130,7 +153,6 @@ class _Frame:
     def plain(self) -> bool:
         """Only URLs, at-rules and brackets matter here (the fast scan)."""
         return self.at is None and not self.skip and not self.image_set
-
 
 
 def css_urls(css: str) -> Iterator[tuple[str, str]]:

@@ -47,7 +47,7 @@ ARCHIVED = "archived"
 #: The outcome of a resource the crawl ended before fetching.
 NOT_FETCHED = "not-fetched"
 
-# What adblock-rust calls each kind of requisite (see archiver.requisites.KINDS).
+# What adblock-rust calls each kind of requisite (see archiver.crawl.requisites.KINDS).
 _REQUEST_TYPES = {
     "stylesheet": "stylesheet",
     "script": "script",
@@ -171,9 +171,7 @@ class ResourcePolicy:
             self._engine = _engine(self._rules, self.rules.default_blocklist)
         request_type = _REQUEST_TYPES.get(kind, "other")
         return bool(
-            self._engine.check_network_urls(
-                url=url, source_url=page_url, request_type=request_type
-            )
+            self._engine.check_network_urls(url=url, source_url=page_url, request_type=request_type)
         )
 
 
@@ -280,9 +278,7 @@ class PageResourceReport:
             "page": self.page_url,
             "needed": self.needed,
             "archived": self.archived,
-            "missing": [
-                {"url": m.url, "kind": m.kind, "reason": m.reason} for m in self.missing
-            ],
+            "missing": [{"url": m.url, "kind": m.kind, "reason": m.reason} for m in self.missing],
         }
 
     def to_json_bytes(self) -> bytes:

@@ -1,4 +1,5 @@
-"""Helpers of :mod:`archiver.extract`: decoding, structured data, dates, authors, titles.
+"""HTML + URL -> article fields: trafilatura and our passes (decoding, structured data,
+dates, authors, titles), the worker pool and the evaluation against ground truth.
 
-Plain Python and lxml only; trafilatura is imported by :mod:`archiver.extract` alone.
+Plain Python and lxml only; trafilatura is imported by :mod:`archiver.extraction.extract` alone.
 """

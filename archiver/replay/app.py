@@ -17,9 +17,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from archiver.archive import ArchiveLayout, normalise_url
-from archiver.catalog import Catalog
-from archiver.cdxj import CdxjIndex, parse_timestamp
+from archiver.config import SITE_KEY_RE
+from archiver.crawl.requisites import _decode_html as decode_html
 from archiver.replay import pages
 from archiver.replay.css import decode_css, rewrite_css
 from archiver.replay.resources import Capture, NotArchived, Resources, replay_headers
@@ -35,8 +34,9 @@ from archiver.replay.urls import (
     parse_replay_path,
     replay_path,
 )
-from archiver.requisites import _decode_html as decode_html
-from archiver.siteconfig import SITE_KEY_RE
+from archiver.store.archive import ArchiveLayout, normalise_url
+from archiver.store.catalog import Catalog
+from archiver.store.cdxj import CdxjIndex, parse_timestamp
 
 __all__ = ["PAGES_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]
 

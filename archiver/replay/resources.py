@@ -16,10 +16,10 @@ from urllib.parse import urljoin
 
 from warcio.recordloader import ArchiveLoadFailed
 
-from archiver.cdxj import CdxjEntry, CdxjIndex
+from archiver.config import SITE_KEY_RE
 from archiver.replay.rewrite import rewrite_refresh
 from archiver.replay.urls import PAGE, ReplayUrls, timestamp14
-from archiver.siteconfig import SITE_KEY_RE
+from archiver.store.cdxj import CdxjEntry, CdxjIndex
 from archiver.warc import read_record
 from archiver.warc.reader import StoredRecord
 from archiver.warc.records import mime_type

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
+from archiver.crawl.requisites import LAZY_IMAGE_ATTRIBUTES, srcset_urls
 from archiver.replay.css import line_starts, rewrite_css
 from archiver.replay.urls import FRAME, PAGE, RAW, STYLESHEET, ReplayUrls
-from archiver.requisites import LAZY_IMAGE_ATTRIBUTES, srcset_urls
 
 __all__ = ["rewrite_html", "rewrite_refresh"]
 

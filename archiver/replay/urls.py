@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from archiver.siteconfig import SITE_KEY_RE
+from archiver.config import SITE_KEY_RE
 
 __all__ = [
     "FRAME",

@@ -8,8 +8,8 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from archiver.archive import SiteArchive, build_warcinfo
-from archiver.locking import SiteLock
+from archiver.store.archive import SiteArchive, build_warcinfo
+from archiver.store.locking import SiteLock
 
 HEADER_NOTE = (
     "Records are rebuilt from Scrapy Request/Response objects taken before decompression and "

@@ -16,12 +16,9 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archiver import __version__
-from archiver.archive import ArchiveClosedError
-from archiver.items import FetchedPage
-from archiver.links import absolute_links, in_scope, is_article_url, section_for, unique
-from archiver.locking import acquire_site_lock
-from archiver.siteconfig import Section, SiteConfig, load_site_config
-from archiver.sources import (
+from archiver.config import Section, SiteConfig, load_site_config
+from archiver.crawl.links import absolute_links, in_scope, is_article_url, section_for, unique
+from archiver.crawl.sources import (
     SourceEntry,
     SourceError,
     SourceListing,
@@ -30,8 +27,11 @@ from archiver.sources import (
     parse_source,
     sitemaps_in_robots,
 )
+from archiver.items import FetchedPage
 from archiver.spiders.base import ArchivingSpider
 from archiver.spiders.requisites import RequisiteFetching
+from archiver.store.archive import ArchiveClosedError
+from archiver.store.locking import acquire_site_lock
 
 logger = logging.getLogger(__name__)
 

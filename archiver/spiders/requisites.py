@@ -11,8 +11,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
-from archiver.archive import ArchiveClosedError, SiteArchive
 from archiver.crawl.errors import HOST_FAILURES, error_kind
+from archiver.crawl.requisites import Requisite, css_requisites, html_requisites
 from archiver.crawl.resources import (
     ARCHIVED,
     DeadHosts,
@@ -23,7 +23,7 @@ from archiver.crawl.resources import (
     rules_from_settings,
 )
 from archiver.middlewares import ResourceSkipped
-from archiver.requisites import Requisite, css_requisites, html_requisites
+from archiver.store.archive import ArchiveClosedError, SiteArchive
 from archiver.warc import RecordLocation
 
 logger = logging.getLogger(__name__)

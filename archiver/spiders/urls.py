@@ -13,7 +13,7 @@ from twisted.python.failure import Failure
 
 from archiver.crawl.resources import host_of
 from archiver.items import FetchedPage
-from archiver.oneoff import DEFAULT_COLLECTION, PageOutcome, replay_address
+from archiver.jobs.oneoff import DEFAULT_COLLECTION, PageOutcome, replay_address
 from archiver.spiders.base import ArchivingSpider
 from archiver.spiders.requisites import RequisiteFetching, failure_reason
 

@@ -17,7 +17,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from archiver import __version__
-from archiver.catalog import (
+from archiver.crawl.recapture import FetchReason, fetch_reason
+from archiver.crawl.resources import PageResourceReport
+from archiver.extraction.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
+from archiver.store.catalog import (
     CATALOG_NAME,
     ArticleRow,
     CaptureRow,
@@ -26,19 +29,16 @@ from archiver.catalog import (
     SnapshotRow,
     UrlState,
 )
-from archiver.changes import compare
-from archiver.crawl.resources import PageResourceReport
-from archiver.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
-from archiver.fsutil import atomic_write_bytes
-from archiver.models import (
+from archiver.store.changes import compare
+from archiver.store.document import (
     Article,
     Changes,
     ExtractorInfo,
     Provenance,
     SectionSnapshot,
 )
-from archiver.recapture import FetchReason, fetch_reason
-from archiver.urlstate import Fetch, history_of, observe_fetch, observe_processed
+from archiver.store.fsutil import atomic_write_bytes
+from archiver.store.urlstate import Fetch, history_of, observe_fetch, observe_processed
 from archiver.warc import HttpExchange, RecordLocation, WarcWriter
 from archiver.warc.records import header_value, payload_digest
 
@@ -72,7 +72,7 @@ class ArchiveLayout:
 
     @property
     def indexes_dir(self) -> Path:
-        """CDXJ indexes: indexes/<site>/<WARC file name>.cdxj (see archiver.cdxj)."""
+        """CDXJ indexes: indexes/<site>/<WARC file name>.cdxj (see archiver.store.cdxj)."""
         return self.root / "indexes"
 
     @property
@@ -601,7 +601,7 @@ class SiteArchive:
             self._write_index(path)
 
     def _write_index(self, path: Path) -> None:
-        from archiver.cdxj import write_index  # archiver.cdxj imports this module
+        from archiver.store.cdxj import write_index  # archiver.store.cdxj imports this module
 
         try:
             write_index(self.layout, self.site, path)

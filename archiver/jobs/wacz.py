@@ -1,7 +1,7 @@
 """WACZ 1.1.1 packages (https://specs.webrecorder.net/wacz/1.1.1/) of an archive's WARC files.
 
 The package holds the closed WARC files as they are (ZIP_STORED, for range requests), one merged
-CDXJ index (``indexes/index.cdxj``: the per-file indexes of :mod:`archiver.cdxj`), a page list
+CDXJ index (``indexes/index.cdxj``: the per-file indexes of :mod:`archiver.store.cdxj`), a page list
 of the article documents, and ``datapackage.json`` with the size and SHA-256 of every file.
 """
 
@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from archiver import __version__
-from archiver.archive import ArchiveLayout
-from archiver.catalog import iter_article_documents
-from archiver.cdxj import CdxjEntry, cdxj_text, index_path, index_warc
-from archiver.fsutil import fsync_directory
-from archiver.reindex import iter_warc_files
+from archiver.jobs.reindex import iter_warc_files
+from archiver.store.archive import ArchiveLayout
+from archiver.store.catalog import iter_article_documents
+from archiver.store.cdxj import CdxjEntry, cdxj_text, index_path, index_warc
+from archiver.store.fsutil import fsync_directory
 
 logger = logging.getLogger(__name__)
 

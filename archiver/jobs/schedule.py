@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
-from archiver.locking import LOCKED_MARKER
+from archiver.store.locking import LOCKED_MARKER
 
 __all__ = [
     "ScheduledSite",

@@ -23,15 +23,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from archiver.archive import ArchiveLayout, normalise_url, store_document
-from archiver.catalog import ArticleRow, Catalog
-from archiver.changes import VERSIONED_FIELDS, changed_fields, compare
-from archiver.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle, ExtractHints
-from archiver.extract_pool import ExtractionOutcome, ExtractionPool
-from archiver.locking import SiteLocked, acquire_site_lock
-from archiver.models import Article
-from archiver.siteconfig import SiteConfig, load_site_config
-from archiver.urlstate import observe_processed
+from archiver.config import SiteConfig, load_site_config
+from archiver.extraction.extract import (
+    EXTRACTOR_NAME,
+    EXTRACTOR_VERSION,
+    ExtractedArticle,
+    ExtractHints,
+)
+from archiver.extraction.pool import ExtractionOutcome, ExtractionPool
+from archiver.store.archive import ArchiveLayout, normalise_url, store_document
+from archiver.store.catalog import ArticleRow, Catalog
+from archiver.store.changes import VERSIONED_FIELDS, changed_fields, compare
+from archiver.store.document import Article
+from archiver.store.locking import SiteLocked, acquire_site_lock
+from archiver.store.urlstate import observe_processed
 from archiver.warc import StoredRecord, read_record
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from archiver.archive import (
+from archiver.crawl.resources import PageResourceReport
+from archiver.store.archive import (
     PAGE_RESOURCES_URI,
     ArchiveLayout,
     capture_row,
@@ -18,7 +19,7 @@ from archiver.archive import (
     page_resources_row,
     snapshot_row,
 )
-from archiver.catalog import (
+from archiver.store.catalog import (
     ArticleRow,
     CaptureRow,
     Catalog,
@@ -26,9 +27,8 @@ from archiver.catalog import (
     iter_article_documents,
     iter_json_documents,
 )
-from archiver.cdxj import iter_index_files, write_index
-from archiver.crawl.resources import PageResourceReport
-from archiver.urlstate import Fetch, is_home_redirect, observe_fetch, observe_processed
+from archiver.store.cdxj import iter_index_files, write_index
+from archiver.store.urlstate import Fetch, is_home_redirect, observe_fetch, observe_processed
 from archiver.warc import iter_records
 from archiver.warc.records import location
 

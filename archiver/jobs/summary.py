@@ -213,7 +213,6 @@ class CrawlSummary:
             lines.append(f"FAILED: {problem}")
         return "\n".join(lines)
 
-
     def resources_line(self) -> str | None:
         """``page resources: 120 fetched, 3 failed (...), 400 skipped (...); hosts given up:
         ...; 7 pages incomplete``, or None when the crawl asked for none."""

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from archiver.siteconfig import SITE_KEY_RE
+from archiver.config import SITE_KEY_RE
 
 #: The collection one-off archives go into unless --site names another.
 DEFAULT_COLLECTION = "adhoc"

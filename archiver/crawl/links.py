@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from archiver.siteconfig import SiteConfig
+from archiver.config import SiteConfig
 
 
 def in_scope(config: SiteConfig, url: str) -> bool:

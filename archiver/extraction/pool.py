@@ -10,7 +10,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from archiver.extract import ExtractedArticle, ExtractHints, ExtractionError, extract
+from archiver.extraction.extract import ExtractedArticle, ExtractHints, ExtractionError, extract
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class ExtractionPool:
         ctx: multiprocessing.context.BaseContext
         if "forkserver" in multiprocessing.get_all_start_methods():
             forkserver = multiprocessing.get_context("forkserver")
-            forkserver.set_forkserver_preload(["archiver.extract_pool"])
+            forkserver.set_forkserver_preload(["archiver.extraction.pool"])
             ctx = forkserver
         else:  # pragma: no cover - non-Linux
             ctx = multiprocessing.get_context("spawn")

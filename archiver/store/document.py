@@ -9,9 +9,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "archiver/article/v1"
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "article.schema.json"
+SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "article.schema.json"
 SNAPSHOT_SCHEMA_VERSION = "archiver/section-snapshot/v1"
-SNAPSHOT_SCHEMA_PATH = Path(__file__).parent / "schemas" / "section-snapshot.schema.json"
+SNAPSHOT_SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "section-snapshot.schema.json"
 
 _ISO_DATE_OR_DATETIME = (
     r"^\d{4}-\d{2}-\d{2}"

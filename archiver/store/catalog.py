@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver.search import (
+from archiver.store.search import (
     RAW_CLOSE,
     RAW_OPEN,
     SNIPPET_TOKENS,
@@ -494,7 +494,7 @@ class Catalog:
     def search(
         self, query: str, site: str | None = None, limit: int = 20, offset: int = 0
     ) -> list[SearchHit]:
-        """Articles matching a user query (see archiver.search), most relevant first."""
+        """Articles matching a user query (see archiver.store.search), most relevant first."""
         match = match_expression(query)
         if match is None or limit <= 0:
             return []

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
-from archiver.catalog import EventRow, UrlState
-from archiver.recapture import UrlHistory
+from archiver.crawl.recapture import UrlHistory
+from archiver.store.catalog import EventRow, UrlState
 
 #: Statuses that say an archived article is gone.
 GONE_STATUSES = frozenset({404, 410})

@@ -57,7 +57,7 @@ __all__ = [
     "write_config_json_schema",
 ]
 
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "siteconfig.schema.json"
+SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "siteconfig.schema.json"
 SCHEMA_ID = "https://archiver.invalid/schemas/siteconfig.schema.json"
 
 _ERROR_TYPE = "archiver_config"
@@ -952,9 +952,9 @@ def write_config_json_schema(path: Path = SCHEMA_PATH) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Check site configs and/or write the JSON Schema (see ``--help``); returns the exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m archiver.siteconfig",
+        prog="python -m archiver.config",
         description="Validate site configs; regenerate the site config JSON Schema.",
-        epilog="example: python -m archiver.siteconfig --write-schema configs/*.yaml",
+        epilog="example: python -m archiver.config --write-schema configs/*.yaml",
     )
     parser.add_argument("configs", nargs="*", type=Path, help="site config files to validate")
     parser.add_argument(
@@ -983,7 +983,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"{config_path}: ok ({config.site}, sha256 {config.config_hash[:12]})")
     return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())
