@@ -10,7 +10,8 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
-from archiver.extraction.extract import ExtractedArticle, ExtractHints
+from archiver.extraction.extract import ExtractHints
+from archiver.extraction.fields import ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, ExtractionPool, extract_outcome
 from archiver.items import FetchedPage
 from archiver.jobs.reextract import hints_from_config

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from archiver.extraction.extract import ExtractedArticle
+from archiver.extraction.fields import ExtractedArticle
 from archiver.jobs.reindex import rebuild_catalog
 from archiver.store.archive import (
     ArchiveClosedError,

@@ -12,14 +12,8 @@ import pytest
 from archiver.extraction.authors import authors_from_jsonld, clean_authors
 from archiver.extraction.dates import parse_date
 from archiver.extraction.decode import decode_html
-from archiver.extraction.extract import (
-    EXTRACTOR_NAME,
-    EXTRACTOR_VERSION,
-    ExtractedArticle,
-    ExtractHints,
-    ExtractionError,
-    extract,
-)
+from archiver.extraction.extract import ExtractHints, ExtractionError, extract
+from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.extraction.title import strip_site_suffix
 
 URL = "https://news.example.com/world/2026/01/15/river-flood-warning"

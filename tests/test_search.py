@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archiver.extraction.extract import ExtractedArticle
+from archiver.extraction.fields import ExtractedArticle
 from archiver.jobs.reindex import rebuild_catalog
 from archiver.store.archive import SiteArchive, build_warcinfo
 from archiver.store.catalog import ArticleRow, Catalog

@@ -46,12 +46,8 @@ def extract_file(
     Exit 0 with the JSON on stdout (is_article false for a page that is not an article),
     1 when the file cannot be read as a page, 2 for a bad option or config.
     """
-    from archiver.extraction.extract import (
-        EXTRACTOR_NAME,
-        EXTRACTOR_VERSION,
-        ExtractionError,
-        extract,
-    )
+    from archiver.extraction.extract import ExtractionError, extract
+    from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION
     from archiver.jobs.oneoff import BadUrl, check_url
     from archiver.jobs.reextract import hints_from_config
 

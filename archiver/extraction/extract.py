@@ -11,7 +11,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -23,7 +23,6 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
-from archiver import __version__
 from archiver.extraction.authors import (
     authors_from_bylines,
     authors_from_microdata,
@@ -47,27 +46,19 @@ from archiver.extraction.dates import (
     parse_date,
 )
 from archiver.extraction.decode import decode_html
+from archiver.extraction.fields import ExtractedArticle
 from archiver.extraction.language import article_language
 from archiver.extraction.standfirst import with_standfirst
 from archiver.extraction.structured import PageData, read_page
 from archiver.extraction.title import choose_title, similar
 
 __all__ = [
-    "EXTRACTOR_NAME",
-    "EXTRACTOR_VERSION",
     "ExtractHints",
-    "ExtractedArticle",
     "ExtractionError",
     "extract",
 ]
 
 logger = logging.getLogger(__name__)
-
-EXTRACTOR_NAME = "archiver"
-# Raised whenever a change to the rules here can change what a page yields, so documents
-# (and ``archiver reextract``) tell which rules made them.
-EXTRACTION_RULES = 2
-EXTRACTOR_VERSION = f"{__version__}+rules{EXTRACTION_RULES}-trafilatura-{trafilatura.__version__}"
 
 _TAG_RE = re.compile(r"<\s*[a-zA-Z!?/]")
 _WORD_RE = re.compile(r"\w+")
@@ -91,37 +82,6 @@ class ExtractHints:
     body_selector: str | None = None
     drop_selectors: tuple[str, ...] = ()
     favor: str | None = None  # "precision" | "recall" | None
-
-
-@dataclass(frozen=True)
-class ExtractedArticle:
-    """Fields extracted from one page; unknown values are None (or empty), never invented.
-
-    Dates are ISO 8601: a datetime with offset when the page gives a zone, else a date.
-    ``*_raw`` keep the value as found. URLs are absolute. ``text`` is None unless
-    ``is_article``; its paragraphs are separated by a blank line.
-    """
-
-    is_article: bool
-    title: str | None
-    description: str | None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    published_raw: str | None = None
-    modified: str | None = None
-    modified_raw: str | None = None
-    language: str | None = None
-    text: str | None = None
-    tags: list[str] = field(default_factory=list)
-    image: str | None = None
-    canonical_url: str | None = None
-    paywalled: bool | None = None
-    word_count: int = 0
-    site_name: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict of all fields."""
-        return asdict(self)
 
 
 # --------------------------------------------------------------------------- helpers

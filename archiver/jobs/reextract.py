@@ -24,12 +24,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from archiver.config import SiteConfig, load_site_config
-from archiver.extraction.extract import (
-    EXTRACTOR_NAME,
-    EXTRACTOR_VERSION,
-    ExtractedArticle,
-    ExtractHints,
-)
+from archiver.extraction.extract import ExtractHints
+from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, ExtractionPool
 from archiver.store.archive import ArchiveLayout, normalise_url, store_document
 from archiver.store.catalog import ArticleRow, Catalog

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from archiver import __version__
 from archiver.crawl.recapture import FetchReason, fetch_reason
 from archiver.crawl.resources import PageResourceReport
-from archiver.extraction.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
+from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.store.catalog import (
     CATALOG_NAME,
     ArticleRow,
