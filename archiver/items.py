@@ -1,8 +1,9 @@
-"""What the spider hands to the pipeline: a fetched page and where it was archived."""
+"""What the spiders hand on: fetched pages for the pipeline, and what they saw on the way."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from archiver.warc import RecordLocation
 
@@ -21,3 +22,23 @@ class FetchedPage:
     # Keep a document (is_article false, no text) even when the page cannot be extracted,
     # e.g. a PDF archived by hand: the archive then says what it holds.
     keep_unextractable: bool = False
+
+
+@dataclass
+class ListingSnapshot:
+    """What a section page, feed or sitemap listed when it was fetched (a `listing_seen`)."""
+
+    kind: str  # section | feed | sitemap
+    source_url: str
+    capture: RecordLocation  # the response record of the listing
+    articles: list[dict[str, Any]]
+    section: str | None = None
+    page: int | None = None
+
+
+@dataclass
+class PageNotExtracted:
+    """An article fetch that goes no further (a `page_not_extracted`), and why."""
+
+    requested_url: str
+    reason: str  # e.g. not-html

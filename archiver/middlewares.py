@@ -11,9 +11,11 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.statscollectors import StatsCollector
 
+from archiver.crawl.account import ResourceAccount
 from archiver.crawl.errors import HOST_FAILURES, error_kind
 from archiver.crawl.resources import DeadHosts, ResourcePolicy, host_of, rules_from_settings
-from archiver.store.archive import ArchiveClosedError
+from archiver.extensions import SiteArchiveExtension
+from archiver.store.archive import ArchiveClosedError, SiteArchive
 from archiver.warc import HttpExchange
 
 logger = logging.getLogger(__name__)
@@ -73,31 +75,34 @@ class WarcRecorderMiddleware:
     ``request.meta["archiver_capture"]`` for the spider and the pipeline.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def __init__(self, archive: SiteArchive, stats: StatsCollector) -> None:
+        self.archive = archive
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcRecorderMiddleware:
-        return cls(crawler)
+        if not crawler.settings.getbool("ARCHIVER_RECORDER_ENABLED"):
+            raise NotConfigured("ARCHIVER_RECORDER_ENABLED is off")
+        component = crawler.get_extension(SiteArchiveExtension)
+        if component is None:
+            raise NotConfigured("no SiteArchiveExtension: no archive to record into")
+        assert crawler.stats is not None
+        return cls(component.archive, crawler.stats)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         """Count each request once by kind (not its retries or redirect hops)."""
         if request.meta.get("retry_times") or request.meta.get("redirect_times"):
             return
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value(f"archiver/requests/{request_kind(request)}")
+        self.stats.inc_value(f"archiver/requests/{request_kind(request)}")
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
-        archive = getattr(self.crawler.spider, "archive", None)
-        if archive is None or "cached" in response.flags:
+        if "cached" in response.flags:
             return response
-        stats = self.crawler.stats
-        assert stats is not None
+        stats = self.stats
         try:
-            capture = archive.record_fetch(
+            capture = self.archive.record_fetch(
                 exchange_from(request, response, datetime.now(UTC)),
                 state_url=state_url(request),
             )
@@ -121,9 +126,7 @@ class WarcRecorderMiddleware:
     ) -> None:
         if isinstance(exception, IgnoreRequest):
             return  # not a fetch: skipped on purpose, or filtered
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value(f"archiver/fetch/error/{error_kind(exception)}")
+        self.stats.inc_value(f"archiver/fetch/error/{error_kind(exception)}")
 
 
 #: Hosts given up are named one line each up to this many; after that only counted.
@@ -149,11 +152,15 @@ class PageResourceGate:
     queued are skipped (``dead-host``). Those failures are not retried, nor is a DNS failure
     of any request. (The spider sends one resource at a time to a host until it has
     answered: `archiver.crawl.resources.HostProbes`.)
+
+    The gate keeps the run's `ResourceAccount`, which the spider shares, and writes each
+    page's report into the archive before it closes.
     """
 
-    def __init__(self, policy: ResourcePolicy, dead_hosts: DeadHosts, stats: StatsCollector):
-        self.policy = policy
-        self.dead_hosts = dead_hosts
+    def __init__(self, account: ResourceAccount, stats: StatsCollector):
+        self.account = account
+        self.policy = account.policy
+        self.dead_hosts = account.dead_hosts
         self.stats = stats
 
     @classmethod
@@ -163,9 +170,27 @@ class PageResourceGate:
             raise NotConfigured("ARCHIVER_REQUISITES is off")
         # A bad block list is an error, not "off".
         policy = ResourcePolicy(rules_from_settings(settings))
-        assert crawler.stats is not None
         dead = DeadHosts(settings.getint("ARCHIVER_REQUISITES_HOST_FAILURES"))
-        return cls(policy, dead, crawler.stats)
+        assert crawler.stats is not None
+        gate = cls(ResourceAccount(policy, dead), crawler.stats)
+        component = crawler.get_extension(SiteArchiveExtension)
+        if component is not None:
+            component.closing_steps.append(gate.record_reports)
+        return gate
+
+    def record_reports(self, archive: SiteArchive) -> int:
+        """Write each page's account of its resources into the archive; how many were."""
+        written = 0
+        for record, report in self.account.reports():
+            try:
+                archive.record_page_resources(record, report)
+            except (OSError, ArchiveClosedError) as exc:
+                logger.error("Could not record the page resources of %s: %s", report.page_url, exc)
+                return written
+            written += 1
+            if report.missing_count:
+                self.stats.inc_value("archiver/resources/pages_incomplete")
+        return written
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if request.meta.get("archiver_kind") != "requisite":

@@ -8,30 +8,58 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
+from archiver import signals as archiver_signals
+from archiver.extensions import SiteArchiveExtension
 from archiver.extraction.extract import ExtractHints
 from archiver.extraction.fields import ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, ExtractionPool, extract_outcome
-from archiver.items import FetchedPage
-from archiver.jobs.reextract import hints_from_config
+from archiver.items import FetchedPage, ListingSnapshot, PageNotExtracted
+from archiver.store.archive import ArchiveClosedError, SiteArchive
 
 logger = logging.getLogger(__name__)
 
 
 class ExtractAndStorePipeline:
-    """FetchedPage -> article document (JSON file, WARC metadata record, catalog row)."""
+    """FetchedPage -> article document (JSON file, WARC metadata record, catalog row).
 
-    def __init__(self, crawler: Crawler, workers: int | None) -> None:
-        self.crawler = crawler
+    Also stores what a section, feed or sitemap listed and notes pages not extracted (the
+    spiders' signals in `archiver.signals`). Settings: ARCHIVER_PIPELINE_ENABLED,
+    ARCHIVER_EXTRACT_WORKERS, ARCHIVER_EXTRACT_HINTS (the site config's ``extract:``).
+    """
+
+    def __init__(
+        self,
+        archive: SiteArchive,
+        stats: StatsCollector,
+        workers: int | None,
+        hints: ExtractHints | None = None,
+    ) -> None:
+        self.archive = archive
+        self.stats = stats
         self.workers = workers
+        self.hints = hints
         self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractAndStorePipeline:
-        raw = crawler.settings.get("ARCHIVER_EXTRACT_WORKERS")
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVER_PIPELINE_ENABLED"):
+            raise NotConfigured("ARCHIVER_PIPELINE_ENABLED is off")
+        component = crawler.get_extension(SiteArchiveExtension)
+        if component is None:
+            raise NotConfigured("no SiteArchiveExtension: no archive to store articles in")
+        raw = settings.get("ARCHIVER_EXTRACT_WORKERS")
         workers = None if raw in (None, "") else int(raw)
-        return cls(crawler, workers)
+        assert crawler.stats is not None
+        hints = settings.get("ARCHIVER_EXTRACT_HINTS")
+        pipeline = cls(component.archive, crawler.stats, workers, hints)
+        crawler.signals.connect(pipeline.store_snapshot, signal=archiver_signals.listing_seen)
+        crawler.signals.connect(pipeline.not_extracted, signal=archiver_signals.page_not_extracted)
+        return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.pool = ExtractionPool(self.workers)
@@ -43,20 +71,17 @@ class ExtractAndStorePipeline:
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, FetchedPage):
             return item
-        spider_ = self.crawler.spider
-        archive = getattr(spider_, "archive", None)
-        stats = self.crawler.stats
-        assert stats is not None and archive is not None
-        outcome = await self._extract(item, hints_for(spider_))
+        stats = self.stats
+        outcome = await self._extract(item)
         article = outcome.article
         if article is None and item.keep_unextractable:
             article = ExtractedArticle(is_article=False, title=None, description=None)
         elif article is None:
             stats.inc_value(f"archiver/extract/failed/{outcome.failure}")
             logger.warning("Extraction failed for %s: %s", item.url, outcome.message)
-            archive.mark_processed(item.requested_url)
+            self.archive.mark_processed(item.requested_url)
             return {"url": item.url, "extraction_failed": outcome.failure}
-        stored = archive.store_article(
+        stored = self.archive.store_article(
             article,
             response=item.record,
             url=item.url,
@@ -74,19 +99,34 @@ class ExtractAndStorePipeline:
             stats.inc_value("archiver/articles/not_article")
         return stored.document
 
-    async def _extract(self, item: FetchedPage, hints: ExtractHints | None) -> ExtractionOutcome:
+    def not_extracted(self, item: PageNotExtracted) -> None:
+        """Count a page that goes no further; its capture counts as processed."""
+        self.stats.inc_value(f"archiver/extract/skipped/{item.reason}")
+        self.archive.mark_processed(item.requested_url)
+
+    def store_snapshot(self, item: ListingSnapshot) -> None:
+        """Keep what a source listed at this moment (see `archiver sections`)."""
+        try:
+            self.archive.record_snapshot(
+                kind=item.kind,
+                source_url=item.source_url,
+                capture=item.capture,
+                articles=item.articles,
+                section=item.section,
+                page=item.page,
+            )
+        except (OSError, ArchiveClosedError) as exc:
+            logger.error("Could not write the snapshot of %s: %s", item.source_url, exc)
+            return
+        self.stats.inc_value("archiver/snapshots")
+
+    async def _extract(self, item: FetchedPage) -> ExtractionOutcome:
         assert self.pool is not None
         if not is_asyncio_reactor_installed():  # pragma: no cover - non-default reactor
-            return extract_outcome(item.body, item.url, item.encoding, hints)
-        future = self.pool.submit(item.body, item.url, item.encoding, hints)
+            return extract_outcome(item.body, item.url, item.encoding, self.hints)
+        future = self.pool.submit(item.body, item.url, item.encoding, self.hints)
         try:
             return await asyncio.wrap_future(future)
         except Exception as exc:  # a worker died under this page
             logger.error("Extraction worker failed on %s: %s", item.url, exc)
             return ExtractionOutcome(None, "worker-died", str(exc))
-
-
-def hints_for(spider: Any) -> ExtractHints | None:
-    """Per-site extraction hints from the spider's config, if it has one."""
-    config = getattr(spider, "config", None)
-    return None if config is None else hints_from_config(config)

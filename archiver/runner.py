@@ -18,6 +18,8 @@ from archiver.jobs.summary import CrawlSummary
 from archiver.spiders.news import NewsSpider
 from archiver.spiders.urls import UrlArchiveSpider
 from archiver.store.archive import ArchiveLayout
+from archiver.store.catalog import Catalog
+from archiver.store.locking import SiteLock
 
 logger = logging.getLogger(__name__)
 
@@ -87,13 +89,18 @@ def prepare_job_dir(job_dir: Path, resume: bool) -> bool:
 
 
 def run_crawls(
-    configs: Sequence[SiteConfig], overrides: Mapping[str, Any], *, resume: bool = False
+    configs: Sequence[SiteConfig],
+    overrides: Mapping[str, Any],
+    *,
+    resume: bool = False,
+    locks: Mapping[str, SiteLock] | None = None,
 ) -> list[CrawlSummary]:
     """Crawl every config at once (one crawler each); block until all have finished.
 
     Each site's request queue lives in <archive>/state/jobs/<site> (Scrapy's JOBDIR) while it
     runs; a run that finishes removes it, an interrupted one leaves it for `resume`. An explicit
-    JOBDIR setting is left to Scrapy.
+    JOBDIR setting is left to Scrapy. `locks` are site locks the caller holds already (the
+    crawl then does not take them again).
     """
     process = crawler_process(overrides)
     settings = process.settings
@@ -106,7 +113,9 @@ def run_crawls(
             job_dir = layout.job_dir(config.site)
             prepare_job_dir(job_dir, resume)
             crawler.settings.set("JOBDIR", str(job_dir), priority="cmdline")
-        process.crawl(crawler, config=str(config.source_path))
+        if locks and config.site in locks:
+            crawler.settings.set("ARCHIVER_SITE_LOCK", locks[config.site], priority="cmdline")
+        process.crawl(crawler, config=config)
         crawlers.append((config, crawler))
     process.start()
     summaries = []
@@ -130,4 +139,12 @@ def run_archive(
     spider = crawler.spider
     assert isinstance(spider, UrlArchiveSpider)
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    return [spider.outcomes[u] for u in urls], CrawlSummary.from_stats(site, stats)
+    outcomes = [spider.outcomes[u] for u in urls]
+    layout = ArchiveLayout(Path(process.settings.get("ARCHIVER_ARCHIVE_DIR")))
+    if any(o.article_id for o in outcomes) and layout.catalog_path.exists():
+        with Catalog(layout.catalog_path) as catalog:
+            for outcome in outcomes:
+                if outcome.article_id:
+                    row = catalog.article(outcome.article_id, outcome.version)
+                    outcome.json_path = row.json_path if row else None
+    return outcomes, CrawlSummary.from_stats(site, stats)

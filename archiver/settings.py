@@ -13,8 +13,20 @@ NEWSPIDER_MODULE = "archiver.spiders"
 ARCHIVER_ARCHIVE_DIR = "archive"
 ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
 ARCHIVER_OPERATOR = ""
+# The collection written into and what its warcinfo says (the spider sets both from its
+# config or its arguments), and a site lock the caller already holds (`archiver crawl`).
+ARCHIVER_SITE = ""
+ARCHIVER_WARCINFO: dict[str, str] = {}
+ARCHIVER_SITE_LOCK = None
+# The components, each with its switch: the archive (SiteArchiveExtension), the WARC
+# recorder, and extraction + storage of articles (the pipeline).
+ARCHIVER_ARCHIVE_ENABLED = True
+ARCHIVER_RECORDER_ENABLED = True
+ARCHIVER_PIPELINE_ENABLED = True
 # Extraction worker processes (None: one per core; 0: extract inline, for debugging).
 ARCHIVER_EXTRACT_WORKERS = None
+# The site config's `extract:` hints (set by the news spider).
+ARCHIVER_EXTRACT_HINTS = None
 # Crawls fetch each new or changed article's requisites (stylesheets, fonts, images, scripts,
 # frames), once per run however many articles share them, so the pages replay as they looked.
 # They are queued below every section, feed, sitemap and article request: articles first.
@@ -49,6 +61,7 @@ ITEM_PIPELINES = {
     "archiver.pipelines.ExtractAndStorePipeline": 300,
 }
 EXTENSIONS = {
+    "archiver.extensions.SiteArchiveExtension": 100,
     "archiver.extensions.CrawlProgress": 500,
 }
 # Priorities hold across hosts: articles before page resources on any host. (Scrapy's default,

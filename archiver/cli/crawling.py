@@ -70,13 +70,14 @@ def crawl(
         settings["ARCHIVER_EXTRACT_WORKERS"] = workers
     from archiver.runner import run_crawls  # imports Scrapy only when crawling
 
-    with ExitStack() as locks:  # one crawl per site at a time; released when the crawls end
+    with ExitStack() as held:  # one crawl per site at a time; released when the crawls end
+        locks = {}
         try:
             for config in site_configs:
-                locks.enter_context(acquire_site_lock(archive_dir, config.site))
+                locks[config.site] = held.enter_context(acquire_site_lock(archive_dir, config.site))
         except SiteLocked as exc:
             raise Failed(str(exc)) from exc
-        summaries = run_crawls(site_configs, settings, resume=resume)
+        summaries = run_crawls(site_configs, settings, resume=resume, locks=locks)
     for summary in summaries:
         click.echo(summary.render(), err=True)
     if as_json:

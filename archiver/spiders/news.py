@@ -16,6 +16,7 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archiver import __version__
+from archiver import signals as archiver_signals
 from archiver.config import Section, SiteConfig, load_site_config
 from archiver.crawl.links import absolute_links, in_scope, is_article_url, section_for, unique
 from archiver.crawl.sources import (
@@ -27,11 +28,10 @@ from archiver.crawl.sources import (
     parse_source,
     sitemaps_in_robots,
 )
-from archiver.items import FetchedPage
+from archiver.items import FetchedPage, ListingSnapshot, PageNotExtracted
+from archiver.jobs.reextract import hints_from_config
 from archiver.spiders.base import ArchivingSpider
 from archiver.spiders.requisites import RequisiteFetching
-from archiver.store.archive import ArchiveClosedError
-from archiver.store.locking import acquire_site_lock
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +72,13 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
 
     name = "news"
 
-    def __init__(self, config: str | None = None, site: str | None = None, **kwargs: Any):
+    def __init__(
+        self, config: SiteConfig | str | None = None, site: str | None = None, **kwargs: Any
+    ):
         super().__init__(**kwargs)
-        self.config_path = resolve_config_path(config, site)
-        self.config: SiteConfig = load_site_config(self.config_path)
+        if not isinstance(config, SiteConfig):  # `scrapy crawl news -a config=PATH`
+            config = load_site_config(resolve_config_path(config, site))
+        self.config: SiteConfig = config
         self.allowed_domains = list(self.config.allowed_domains)
         self.planned: set[str] = set()  # article URLs already decided on in this run
         self.sources_requested: set[str] = set()  # feeds, sitemaps, robots.txt asked for
@@ -83,17 +86,13 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         self.sources_done: asyncio.Event | None = None
         self.listed: dict[str, SourceEntry] = {}  # articles feeds and sitemaps list, merged
         self.collecting = True  # until every feed and sitemap is read
-        self.init_requisites()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, NewsSpider)
         spider.apply_config_settings()
-        # One crawl per site at a time (`archiver crawl` already holds it; the lock re-enters).
-        archive_dir = Path(crawler.settings.get("ARCHIVER_ARCHIVE_DIR"))
-        spider.lock = acquire_site_lock(archive_dir, spider.config.site)
-        spider.connect_archive(crawler)
+        spider.name_archive()
         return spider
 
     def apply_config_settings(self) -> None:
@@ -123,6 +122,7 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             settings.set(f"ARCHIVER_REQUISITES_{key}", value, priority="spider")
         if rules.scope == "none":
             settings.set("ARCHIVER_REQUISITES", False, priority="spider")
+        settings.set("ARCHIVER_EXTRACT_HINTS", hints_from_config(self.config), priority="spider")
 
     @property
     def site_key(self) -> str:
@@ -312,23 +312,12 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         section: str | None = None,
         page: int | None = None,
     ) -> None:
-        """Keep what this source listed at this moment (see `archiver sections`)."""
+        """Announce what this source listed at this moment (kept for `archiver sections`)."""
         capture = response.meta.get("archiver_capture")
-        if self.archive is None or capture is None:
+        if capture is None:
             return
-        try:
-            self.archive.record_snapshot(
-                kind=kind,
-                source_url=response.url,
-                capture=capture.record,
-                articles=articles,
-                section=section,
-                page=page,
-            )
-        except (OSError, ArchiveClosedError) as exc:
-            logger.error("Could not write the snapshot of %s: %s", response.url, exc)
-            return
-        self.crawler.stats.inc_value("archiver/snapshots")
+        snapshot = ListingSnapshot(kind, response.url, capture.record, articles, section, page)
+        self.crawler.signals.send_catch_log(archiver_signals.listing_seen, item=snapshot)
 
     def max_age_cutoff(self) -> datetime | None:
         age = self.config.articles.max_age_timedelta
@@ -403,8 +392,8 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             stats.inc_value("archiver/articles/not_modified")
             return
         if not isinstance(response, HtmlResponse):
-            stats.inc_value("archiver/extract/skipped/not-html")
-            self.archive.mark_processed(redirects[0])
+            skipped = PageNotExtracted(redirects[0], "not-html")
+            self.crawler.signals.send_catch_log(archiver_signals.page_not_extracted, item=skipped)
             return
         yield FetchedPage(
             url=response.url,

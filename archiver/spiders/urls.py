@@ -42,7 +42,6 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
         self.site = site
         self.with_requisites = requisites not in (False, "0", "false", "no")
         self.outcomes: dict[str, PageOutcome] = {u: PageOutcome(u) for u in self.urls}
-        self.init_requisites()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> UrlArchiveSpider:
@@ -58,7 +57,7 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
         settings.set("ARCHIVER_SITE_DOMAINS", hosts, priority="spider")
         if not settings.getbool("ARCHIVER_REQUISITES"):
             spider.with_requisites = False
-        spider.connect_archive(crawler)
+        spider.name_archive()
         crawler.signals.connect(spider.item_stored, signal=signals.item_scraped)
         return spider
 
@@ -67,11 +66,12 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
         return self.site
 
     def warcinfo_fields(self) -> dict[str, str]:
-        return {"description": "One-off archiving of URLs with their page requisites"}
-
-    def robots_policy(self) -> str:
-        page = super().robots_policy()
-        return f"{page} (for the pages asked for; their requisites are fetched as part of them)"
+        page = "obey" if self.crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore"
+        return {
+            "description": "One-off archiving of URLs with their page requisites",
+            "robots": f"{page} (for the pages asked for; their requisites are fetched as part "
+            "of them)",
+        }
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.urls:
@@ -105,13 +105,15 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
         if self.with_requisites and isinstance(response, HtmlResponse):
             yield from self.page_requisites(response, outcome.url)
 
-    def before_archive_closes(self) -> None:
+    def closed(self, reason: str) -> None:
         """Count, for each page, the requisites it needs that came back and that did not."""
+        account = self.resources
+        if account is None:
+            return
         for url, outcome in self.outcomes.items():
-            report = self.ledger.report(url)
+            report = account.ledger.report(url)
             outcome.requisites_fetched = report.archived
             outcome.requisites_missing = report.reasons()
-        super().before_archive_closes()
 
     def page_failed(self, failure: Failure) -> None:
         """A page that answered 4xx/5xx (archived all the same) or never answered."""
@@ -153,9 +155,6 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
         outcome.article_id = item["id"]
         outcome.version = item.get("version")
         outcome.is_article = item.get("is_article")
-        if self.archive is not None:
-            row = self.archive.catalog.article(item["id"], item.get("version"))
-            outcome.json_path = row.json_path if row else None
 
 
 def _status_of(reason: Any) -> int | None:
