@@ -135,7 +135,7 @@ class CrawlProgress:
         interval = crawler.settings.getfloat("ARCHIVER_PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured("ARCHIVER_PROGRESS_INTERVAL is 0")
-        name = crawler.settings.get("ARCHIVER_SITE") or crawler.spidercls.name
+        name = crawler.settings.get("ARCHIVER_SITE") or getattr(crawler.spidercls, "name", "crawl")
         ext = cls(crawler, interval, name)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
