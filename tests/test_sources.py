@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archiver.crawl import sources
+from archiver.crawl import listing as sources  # owns MAX_BODY_BYTES, which a test patches
 from archiver.crawl.sources import (
     MAX_BODY_BYTES,
     SourceEntry,

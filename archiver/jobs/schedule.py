@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
+from archiver.config.cron import CRON_MACROS
 from archiver.store.locking import LOCKED_MARKER
 
 __all__ = [
@@ -38,15 +39,6 @@ __all__ = [
     "run_log_path",
 ]
 
-_MACROS = {
-    "@yearly": "0 0 1 1 *",
-    "@annually": "0 0 1 1 *",
-    "@monthly": "0 0 1 * *",
-    "@weekly": "0 0 * * 0",
-    "@daily": "0 0 * * *",
-    "@midnight": "0 0 * * *",
-    "@hourly": "0 * * * *",
-}
 _MAX_WAIT = 60.0  # seconds; re-read the clock at least this often (suspend, clock changes)
 _POLL = 1.0  # seconds between child checks while crawls run (SIGCHLD usually wakes us first)
 
@@ -82,7 +74,7 @@ def next_run(expression: str, after: datetime, tz: tzinfo | None = None) -> date
     if after.tzinfo is None or after.utcoffset() is None:
         raise ValueError(f"next_run needs an aware datetime, got {after!r}")
     zone = tz if tz is not None else local_zone()
-    fields = _MACROS.get(expression.strip(), expression).split()
+    fields = CRON_MACROS.get(expression.strip(), expression).split()
     fixed_time = not (fields[0].startswith("*") or fields[1].startswith("*"))
     times = croniter(expression.strip(), after.astimezone(zone))
     while True:

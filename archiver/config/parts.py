@@ -1,0 +1,268 @@
+"""The parts of a site config: sections, article rules, crawl settings, page resources, hints."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from archiver.config.checks import (
+    BlockPattern,
+    CronExpression,
+    CssSelector,
+    Duration,
+    HostName,
+    HttpUrl,
+    Regex,
+    parse_duration,
+)
+from archiver.config.errors import fail_at, show
+
+__all__ = [
+    "ArticleRules",
+    "CrawlSettings",
+    "ExtractHints",
+    "RequisiteRules",
+    "Section",
+    "StrictModel",
+]
+
+
+class StrictModel(BaseModel):
+    """Base: unknown keys are errors and values are not coerced (YAML already typed them)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    """Leave a computed default out of the JSON Schema (the description explains it)."""
+    schema.pop("default", None)
+
+
+class Section(StrictModel):
+    """A listing page to walk for article links (e.g. a front page or a section front)."""
+
+    url: HttpUrl = Field(
+        description="http(s) URL of the listing page; its host must be one of allowed_domains "
+        "or a subdomain of one.",
+        examples=["https://news.example.com/world"],
+    )
+    name: str = Field(
+        default="",
+        json_schema_extra=_no_default,
+        description="Section name recorded with each article found here. Default: the last "
+        "segment of the URL path ('world' for /world), or 'home' for the site root.",
+    )
+    max_pages: int = Field(
+        default=1,
+        ge=1,
+        description="Follow pagination this far: 1 means only the page at url itself.",
+    )
+    next_page: CssSelector | None = Field(
+        default=None,
+        description="CSS selector of the pagination link (an <a> element), e.g. 'a[rel=next]'. "
+        "Default: found by heuristics (rel=next, 'next'/'more' links, ?page=N).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("name") and isinstance(data.get("url"), str):
+            data = {**data, "name": _name_from_url(data["url"])}
+        return data
+
+
+def _name_from_url(url: str) -> str:
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    return unquote(segments[-1]) if segments else "home"
+
+
+class ArticleRules(StrictModel):
+    """Which links are articles. Patterns are searched anywhere in the absolute URL."""
+
+    allow: list[Regex] = Field(
+        default_factory=list,
+        description="Python regular expressions; a link is an article if one matches "
+        "(re.search on the absolute URL). Empty: any link within allowed_domains.",
+        examples=[[r"/\d{4}/\d{2}/\d{2}/[\w-]+$"]],
+    )
+    deny: list[Regex] = Field(
+        default_factory=list,
+        description="Python regular expressions; a link matching any of them is never an "
+        "article (deny wins over allow).",
+        examples=[["/live/", "/video/"]],
+    )
+    max_age: Duration | None = Field(
+        default=None,
+        description="Skip articles published longer ago than this (where the date is known): "
+        "<number><s|m|h|d|w>, e.g. '7d'. Default: no limit.",
+        examples=["7d"],
+    )
+
+    @property
+    def max_age_timedelta(self) -> timedelta | None:
+        """``max_age`` as a timedelta (None: no limit)."""
+        return None if self.max_age is None else parse_duration(self.max_age)
+
+    @property
+    def allow_patterns(self) -> list[re.Pattern[str]]:
+        """``allow`` compiled."""
+        return [re.compile(p) for p in self.allow]
+
+    @property
+    def deny_patterns(self) -> list[re.Pattern[str]]:
+        """``deny`` compiled."""
+        return [re.compile(p) for p in self.deny]
+
+    def matches(self, url: str) -> bool:
+        """Whether ``url`` passes the allow/deny rules (domains are not checked here)."""
+        if any(p.search(url) for p in self.deny_patterns):
+            return False
+        return not self.allow or any(p.search(url) for p in self.allow_patterns)
+
+
+class CrawlSettings(StrictModel):
+    """How to crawl: schedule, politeness and budgets. Every key has a default."""
+
+    schedule: CronExpression | None = Field(
+        default=None,
+        description="When to crawl, as a 5-field cron expression (minute hour day-of-month "
+        "month day-of-week) or @hourly/@daily/...; used by `archiver schedule`. "
+        "Default: only when run by hand.",
+        examples=["*/30 * * * *"],
+    )
+    recapture: list[Duration] = Field(
+        default_factory=list,
+        description="Fetch each article again this long after its first capture, to keep its "
+        "later versions; strictly increasing, e.g. [1h, 24h, 7d]. Default: never.",
+        examples=[["1h", "24h", "7d"]],
+    )
+    recapture_from: Literal["published", "first_capture"] = Field(
+        default="published",
+        description="What the recapture steps count from: 'published' (the article's date "
+        "where a page, feed or sitemap gives one, else its first capture) or 'first_capture' "
+        "(for sites whose dates cannot be trusted). Default: published.",
+    )
+    download_delay: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds to wait between requests to the same site (Scrapy DOWNLOAD_DELAY).",
+    )
+    obey_robots: bool = Field(
+        default=True, description="Obey the site's robots.txt (Scrapy ROBOTSTXT_OBEY)."
+    )
+    concurrency: int = Field(
+        default=4,
+        ge=1,
+        description="Requests in flight per domain (Scrapy CONCURRENT_REQUESTS_PER_DOMAIN).",
+    )
+    user_agent: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Full User-Agent override. Default: archiver's own, naming `contact`.",
+    )
+    max_pages: int | None = Field(
+        default=None,
+        ge=1,
+        description="Stop after this many pages per crawl, all kinds counted "
+        "(Scrapy CLOSESPIDER_PAGECOUNT). Default: no limit.",
+    )
+
+    @property
+    def recapture_timedeltas(self) -> list[timedelta]:
+        """``recapture`` as timedeltas."""
+        return [parse_duration(d) for d in self.recapture]
+
+    @field_validator("recapture")
+    @classmethod
+    def _strictly_increasing(cls, value: list[str]) -> list[str]:
+        for i in range(1, len(value)):
+            if parse_duration(value[i]) <= parse_duration(value[i - 1]):
+                raise fail_at(
+                    (i,),
+                    "expected durations in strictly increasing order: "
+                    f"{show(value[i])} is not longer than {show(value[i - 1])} before it",
+                    value[i],
+                )
+        return value
+
+
+class RequisiteRules(StrictModel):
+    """Page resources (stylesheets, scripts, images, fonts, frames) fetched with each article."""
+
+    scope: Literal["all", "site", "none"] = Field(
+        default="all",
+        description="Which hosts page resources are fetched from: 'all' (any host, as a "
+        "browser would), 'site' (allowed_domains and their subdomains, plus `hosts`), or "
+        "'none' (no page resources). Default: all.",
+    )
+    hosts: list[HostName] = Field(
+        default_factory=list,
+        description="More hosts that count as the site's own for scope 'site', e.g. its CDN; "
+        "subdomains count too.",
+        examples=[["static.example-cdn.net"]],
+    )
+    block: list[BlockPattern] = Field(
+        default_factory=list,
+        description="Never fetch these: a host name (blocks it and its subdomains) or an "
+        "adblock filter rule ('||ads.example.com^', '/banners/*', '/\\.gif\\?track=/').",
+        examples=[["ads.example.com", "/newsletter-popup/*"]],
+    )
+    block_lists: list[str] = Field(
+        default_factory=list,
+        description="Your own block lists: files in EasyList (Adblock Plus) or hosts format "
+        "('0.0.0.0 ads.example.com'), gzip allowed; paths relative to this config file.",
+        examples=[["blocklists/my-hosts.txt"]],
+    )
+    default_blocklist: bool = Field(
+        default=True,
+        description="Block ads, trackers and analytics with EasyList and EasyPrivacy (the "
+        "copies shipped with braveblock). Default: true.",
+    )
+    max_per_page: int = Field(
+        default=200,
+        ge=1,
+        le=10_000,
+        description="At most this many resources named by one page (or one stylesheet or "
+        "frame); the rest are recorded as skipped (over-cap). Default: 200.",
+    )
+    host_failures: int = Field(
+        default=1,
+        ge=1,
+        le=1_000,
+        description="Give a host up for the rest of the run after this many connection "
+        "failures (DNS lookup failed, refused, unreachable, timed out); its other resources "
+        "are recorded as skipped (dead-host). Default: 1.",
+    )
+    timeout: float = Field(
+        default=20.0,
+        gt=0,
+        le=600,
+        description="Seconds to wait for one page resource (pages keep DOWNLOAD_TIMEOUT). "
+        "Default: 20.",
+    )
+
+
+class ExtractHints(StrictModel):
+    """Per-site hints for article extraction. Every key is optional."""
+
+    body_selector: CssSelector | None = Field(
+        default=None,
+        description="CSS selector of the element holding the article body. Default: found "
+        "by the extractor.",
+        examples=["article .article-body"],
+    )
+    drop_selectors: list[CssSelector] = Field(
+        default_factory=list,
+        description="CSS selectors of elements to remove before extraction (teasers, "
+        "newsletter boxes, related links).",
+        examples=[["aside", ".newsletter-signup"]],
+    )
+    favor: Literal["precision", "recall"] | None = Field(
+        default=None,
+        description="Extraction trade-off: 'precision' (less noise, may miss text) or "
+        "'recall' (more text, may include noise). Default: balanced.",
+    )
