@@ -31,7 +31,7 @@ from archiver.spiders.news import NewsSpider
 from archiver.spiders.urls import UrlArchiveSpider
 from archiver.store.locking import acquire_site_lock
 from tests.crawling import crawler_for, run_crawl
-from tests.support import DEMO_CONFIG, DEMO_BASE, article_documents, manifest, warc_files
+from tests.support import DEMO_BASE, DEMO_CONFIG, article_documents, manifest, warc_files
 
 PAGE = (
     b"""<html><head><title>Harbour reopens</title></head><body><article>
