@@ -17,7 +17,7 @@ from archiver.jobs.oneoff import PageOutcome
 from archiver.jobs.summary import CrawlSummary
 from archiver.spiders.news import NewsSpider
 from archiver.spiders.urls import UrlArchiveSpider
-from archiver.store.archive import ArchiveLayout
+from archiver.store.layout import ArchiveLayout
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,9 @@ import pytest
 import surt
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.store.archive import ArchiveLayout, SiteArchive, build_warcinfo
+from archiver.store.archive import SiteArchive, build_warcinfo
 from archiver.store.cdxj import CdxjEntry, CdxjIndex, index_warc, surt_key
+from archiver.store.layout import ArchiveLayout
 from tests.support import demo_config, demo_server, html_exchange, run_archiver, tool, warc_files
 
 

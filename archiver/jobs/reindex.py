@@ -13,7 +13,6 @@ from urllib.parse import urljoin
 from archiver.crawl.resources import PageResourceReport
 from archiver.store.archive import (
     PAGE_RESOURCES_URI,
-    ArchiveLayout,
     capture_row,
     normalise_url,
     page_resources_row,
@@ -28,6 +27,7 @@ from archiver.store.catalog import (
     iter_json_documents,
 )
 from archiver.store.cdxj import iter_index_files, write_index
+from archiver.store.layout import ArchiveLayout
 from archiver.store.urlstate import Fetch, is_home_redirect, observe_fetch, observe_processed
 from archiver.warc import iter_records
 from archiver.warc.records import location

@@ -26,8 +26,6 @@ from archiver.store.search import (
 
 logger = logging.getLogger(__name__)
 
-CATALOG_NAME = "catalog.sqlite"
-
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS captures (
     record_id TEXT PRIMARY KEY,

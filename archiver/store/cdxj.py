@@ -22,8 +22,8 @@ from cdxj_indexer import CDXJIndexer
 from warcio.recordloader import ArchiveLoadFailed
 from warcio.timeutils import iso_date_to_timestamp
 
-from archiver.store.archive import ArchiveLayout
 from archiver.store.fsutil import atomic_write_text
+from archiver.store.layout import ArchiveLayout
 from archiver.warc import read_record
 
 logger = logging.getLogger(__name__)
