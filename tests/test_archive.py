@@ -11,17 +11,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from archiver.crawl.recapture import plan_fetch
 from archiver.extraction.fields import ExtractedArticle
 from archiver.jobs.reindex import rebuild_catalog
-from archiver.store.archive import (
-    ArchiveClosedError,
-    SiteArchive,
-    article_id,
-    build_warcinfo,
-    identity_url,
-)
+from archiver.store.archive import ArchiveClosedError, SiteArchive
 from archiver.store.catalog import Catalog
 from archiver.store.document import SCHEMA_PATH
+from archiver.store.identity import article_id, identity_url
+from archiver.store.warcinfo import build_warcinfo
 from archiver.warc import HttpExchange
 from tests.support import html_exchange
 
@@ -163,7 +160,7 @@ def test_a_304_is_a_server_not_modified_revisit(site: SiteArchive) -> None:
     site.mark_processed(URL)
     steps = [timedelta(hours=1)]
     later = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
-    plan = site.plan_fetch(URL, steps=steps, now=later, from_published=False)
+    plan = plan_fetch(site, URL, steps=steps, now=later, from_published=False)
     assert plan.reason == "recapture"
     assert plan.headers == {
         "If-None-Match": '"v1"',
@@ -174,7 +171,7 @@ def test_a_304_is_a_server_not_modified_revisit(site: SiteArchive) -> None:
     )
     capture = site.record_fetch(not_modified, state_url=URL)
     assert capture.revisit == "server-not-modified" and capture.payload == first.record
-    assert site.plan_fetch(URL, steps=steps, now=later, from_published=False).reason == "done"
+    assert plan_fetch(site, URL, steps=steps, now=later, from_published=False).reason == "done"
 
 
 def test_versions_record_what_changed(site: SiteArchive) -> None:

@@ -16,9 +16,10 @@ import pytest
 import surt
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.store.archive import SiteArchive, build_warcinfo
+from archiver.store.archive import SiteArchive
 from archiver.store.cdxj import CdxjEntry, CdxjIndex, index_warc, surt_key
 from archiver.store.layout import ArchiveLayout
+from archiver.store.warcinfo import build_warcinfo
 from tests.support import demo_config, demo_server, html_exchange, run_archiver, tool, warc_files
 
 

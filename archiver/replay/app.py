@@ -34,9 +34,9 @@ from archiver.replay.urls import (
     parse_replay_path,
     replay_path,
 )
-from archiver.store.archive import normalise_url
 from archiver.store.catalog import Catalog
 from archiver.store.cdxj import CdxjIndex, parse_timestamp
+from archiver.store.identity import normalise_url
 from archiver.store.layout import ArchiveLayout
 
 __all__ = ["PAGES_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]

@@ -8,8 +8,9 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from archiver.store.archive import SiteArchive, build_warcinfo
+from archiver.store.archive import SiteArchive
 from archiver.store.locking import SiteLock
+from archiver.store.warcinfo import build_warcinfo
 
 HEADER_NOTE = (
     "Records are rebuilt from Scrapy Request/Response objects taken before decompression and "

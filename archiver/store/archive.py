@@ -1,33 +1,18 @@
-"""The archive on disk: layout, and one site's slice of it opened for writing."""
+"""One site's slice of the archive opened for writing: WARC records, article JSON, catalog rows."""
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
-import platform
-import socket
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from archiver import __version__
-from archiver.crawl.recapture import FetchReason, fetch_reason
-from archiver.crawl.resources import PageResourceReport
 from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
-from archiver.store.catalog import (
-    ArticleRow,
-    CaptureRow,
-    Catalog,
-    PageResourcesRow,
-    SnapshotRow,
-    UrlState,
-)
+from archiver.store.catalog import ArticleRow, Catalog, UrlState
 from archiver.store.cdxj import write_index
 from archiver.store.changes import compare
 from archiver.store.document import (
@@ -38,118 +23,20 @@ from archiver.store.document import (
     SectionSnapshot,
 )
 from archiver.store.fsutil import atomic_write_bytes
+from archiver.store.identity import (
+    article_id,
+    article_metadata_uri,
+    normalise_url,
+    page_resources_uri,
+)
 from archiver.store.layout import ArchiveLayout
-from archiver.store.urlstate import Fetch, history_of, observe_fetch, observe_processed
+from archiver.store.page_resources import PageResourceReport
+from archiver.store.rows import capture_row, page_resources_row, record_location, snapshot_row
+from archiver.store.urlstate import Fetch, observe_fetch, observe_processed
 from archiver.warc import HttpExchange, RecordLocation, WarcWriter
 from archiver.warc.records import header_value, payload_digest
 
 logger = logging.getLogger(__name__)
-
-
-def normalise_url(url: str) -> str:
-    """Lower-case scheme and host, drop the fragment and a default port."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port
-    netloc = (
-        host
-        if port is None or (scheme, port) in (("http", 80), ("https", 443))
-        else (f"{host}:{port}")
-    )
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-
-
-def identity_url(url: str, canonical_url: str | None) -> str:
-    """The URL an article is identified by: its canonical URL unless that looks bogus."""
-    if canonical_url:
-        canon = urlsplit(canonical_url)
-        page = urlsplit(url)
-        points_home = canon.path in ("", "/") and page.path not in ("", "/")
-        if canon.scheme in ("http", "https") and canon.hostname and not points_home:
-            return normalise_url(canonical_url)
-    return normalise_url(url)
-
-
-def article_metadata_uri(art_id: str) -> str:
-    """WARC-Target-URI of the metadata record holding an article document."""
-    return f"urn:archiver:article:{art_id}"
-
-
-#: Target URI prefix of the metadata record holding a page's resource account; the page's
-#: response record id follows (not the page's URL, which replay tools would take for the page).
-PAGE_RESOURCES_URI = "urn:archiver:page-resources:"
-
-
-def page_resources_uri(record_id: str) -> str:
-    """``urn:archiver:page-resources:<uuid>`` for the response record ``<urn:uuid:...>``."""
-    return PAGE_RESOURCES_URI + record_id.strip("<>").removeprefix("urn:uuid:")
-
-
-def article_id(url: str, canonical_url: str | None = None) -> str:
-    """Stable id of an article: 16 hex digits of the SHA-256 of its identity URL."""
-    return hashlib.sha256(identity_url(url, canonical_url).encode("utf-8")).hexdigest()[:16]
-
-
-def build_warcinfo(
-    *,
-    user_agent: str,
-    robots: str,
-    config_name: str | None = None,
-    config_hash: str | None = None,
-    operator: str | None = None,
-    extra: Mapping[str, str] | None = None,
-) -> dict[str, str]:
-    """The warcinfo fields describing how this archive's records were made."""
-    fields = {
-        "software": f"archiver/{__version__} (Python {platform.python_version()})",
-        "hostname": socket.gethostname(),
-        "http-header-user-agent": user_agent,
-        "robots": robots,
-    }
-    if operator:
-        fields["operator"] = operator
-    if config_name:
-        fields["isPartOf"] = config_name
-        fields["archiver-config-name"] = config_name
-    if config_hash:
-        fields["archiver-config-sha256"] = config_hash
-    fields.update(extra or {})
-    return fields
-
-
-def capture_row(site: str, loc: RecordLocation, *, refers_to: str | None = None) -> CaptureRow:
-    """The catalog row of a record, written just now or read back from a WARC file."""
-    return CaptureRow(
-        record_id=loc.record_id,
-        site=site,
-        record_type=loc.record_type,
-        url=loc.target_uri,
-        date=loc.date,
-        status=loc.status,
-        mime=loc.mime,
-        payload_digest=loc.payload_digest,
-        refers_to=refers_to,
-        warc_file=loc.warc_file,
-        warc_offset=loc.offset,
-        warc_length=loc.length,
-    )
-
-
-def record_location(row: CaptureRow) -> RecordLocation:
-    """A catalog capture row as the location of its WARC record."""
-    return RecordLocation(
-        warc_file=row.warc_file,
-        offset=row.warc_offset,
-        length=row.warc_length,
-        record_id=row.record_id,
-        record_type=row.record_type,
-        target_uri=row.url,
-        date=row.date,
-        payload_digest=row.payload_digest,
-        status=row.status,
-        mime=row.mime,
-    )
 
 
 @dataclass(frozen=True)
@@ -160,44 +47,6 @@ class Capture:
     payload: RecordLocation  # the record holding the body: the original, for a revisit
     revisit: str | None = None  # the revisit profile, when the payload was not stored again
     event: str | None = None  # "takedown" or "restored", when this fetch showed one
-
-
-@dataclass(frozen=True)
-class FetchPlan:
-    """Whether (and how) to request an article URL in this run."""
-
-    reason: FetchReason
-    headers: dict[str, str]  # conditional-request headers (recaptures only)
-
-    @property
-    def fetch(self) -> bool:
-        return self.reason in (FetchReason.NEW, FetchReason.RETRY, FetchReason.RECAPTURE)
-
-
-def snapshot_row(document: Mapping[str, Any], rel_path: Path | str) -> SnapshotRow:
-    """The catalog row of a section snapshot document stored at `rel_path`."""
-    return SnapshotRow(
-        json_path=Path(rel_path).as_posix(),
-        site=document["site"],
-        kind=document["kind"],
-        source_url=document["url"],
-        section=document.get("section"),
-        fetched_at=document["fetched_at"],
-        record_id=document["warc_record_id"],
-        urls=[a["url"] for a in document["articles"]],
-    )
-
-
-def page_resources_row(site: str, record_id: str, report: PageResourceReport) -> PageResourcesRow:
-    """The catalog row of a page's resource account."""
-    return PageResourcesRow(
-        record_id=record_id,
-        site=site,
-        url=report.page_url,
-        needed=report.needed,
-        archived=report.archived,
-        report=report.to_json_bytes().decode("utf-8"),
-    )
 
 
 def store_document(layout: ArchiveLayout, catalog: Catalog, article: Article) -> Path:
@@ -335,36 +184,6 @@ class SiteArchive:
         self.catalog.add_event(event)
         logger.warning("Article %s: %s (%s)", event.url, event.kind, event.detail)
         return dataclasses.replace(capture, event=event.kind)
-
-    def plan_fetch(
-        self,
-        url: str,
-        *,
-        steps: Sequence[timedelta],
-        now: datetime,
-        published: datetime | None = None,
-        from_published: bool = True,
-    ) -> FetchPlan:
-        """Whether to request an article URL now, and with which validators.
-
-        `published` is a date a feed or sitemap gave for it; it is kept as the base of the
-        recapture steps until the page itself says otherwise.
-        """
-        key = normalise_url(url)
-        state = self.catalog.url_state(key)
-        if published is not None and (state is None or state.published is None):
-            state = dataclasses.replace(
-                state or UrlState(url=key, site=self.site), published=published.isoformat()
-            )
-            self.catalog.put_url_state(state)  # committed with the next capture
-        reason = fetch_reason(history_of(state), steps, now, from_published=from_published)
-        headers: dict[str, str] = {}
-        if reason is FetchReason.RECAPTURE and state is not None:
-            if state.etag:
-                headers["If-None-Match"] = state.etag
-            if state.last_modified:
-                headers["If-Modified-Since"] = state.last_modified
-        return FetchPlan(reason, headers)
 
     def is_processed(self, state_url: str) -> bool:
         """Whether the newest 200 capture of an article URL went through extraction."""

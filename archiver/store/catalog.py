@@ -141,7 +141,7 @@ _ARTICLE_COLUMNS = (
 class PageResourcesRow:
     """What became of the resources of one captured page (its response record's id).
 
-    ``report`` is the JSON of `archiver.crawl.resources.PageResourceReport`, as kept in the
+    ``report`` is the JSON of `archiver.store.page_resources.PageResourceReport`, as kept in the
     WARC metadata record it came from.
     """
 
