@@ -69,7 +69,7 @@ def test_a_canonical_url_pointing_home_is_not_trusted() -> None:
 
 
 def test_store_writes_json_metadata_record_and_catalog(site: SiteArchive, tmp_path: Path) -> None:
-    response = site.record_exchange(exchange())
+    response = site.record_fetch(exchange()).record
     stored = site.store_article(extracted(), response=response, url=URL, http_status=200)
     site.close()
     assert stored.changed and stored.version == 1
@@ -87,18 +87,18 @@ def test_store_writes_json_metadata_record_and_catalog(site: SiteArchive, tmp_pa
 
 def test_unchanged_content_is_not_a_new_version(site: SiteArchive) -> None:
     first = site.store_article(
-        extracted(), response=site.record_exchange(exchange()), url=URL, http_status=200
+        extracted(), response=site.record_fetch(exchange()).record, url=URL, http_status=200
     )
     again = site.store_article(
         extracted(),
-        response=site.record_exchange(exchange(b"<html>ads</html>")),
+        response=site.record_fetch(exchange(b"<html>ads</html>")).record,
         url=CANONICAL,
         http_status=200,
     )
     assert not again.changed and again.version == 1 and again.path == first.path
     edited = site.store_article(
         extracted(text="First paragraph, corrected.\n\nSecond one."),
-        response=site.record_exchange(exchange(b"<html>v2</html>")),
+        response=site.record_fetch(exchange(b"<html>v2</html>")).record,
         url=URL,
         http_status=200,
     )
@@ -110,14 +110,14 @@ def test_unchanged_content_is_not_a_new_version(site: SiteArchive) -> None:
 def test_writes_after_close_are_refused(site: SiteArchive) -> None:
     site.close()
     with pytest.raises(ArchiveClosedError):
-        site.record_exchange(exchange())
+        site.record_fetch(exchange())
     assert site.close() == site.writer.closed_files
 
 
 def test_rebuilt_catalog_equals_the_live_one(site: SiteArchive, tmp_path: Path) -> None:
     for n in range(3):
         url = f"https://news.example.org/2026/11/20/story-{n}"
-        response = site.record_exchange(exchange(f"<html>{n}</html>".encode(), url=url))
+        response = site.record_fetch(exchange(f"<html>{n}</html>".encode(), url=url)).record
         site.store_article(
             dataclasses.replace(extracted(title=f"Story {n}"), canonical_url=url),
             response=response,
@@ -176,11 +176,11 @@ def test_a_304_is_a_server_not_modified_revisit(site: SiteArchive) -> None:
 
 def test_versions_record_what_changed(site: SiteArchive) -> None:
     site.store_article(
-        extracted(), response=site.record_exchange(exchange()), url=URL, http_status=200
+        extracted(), response=site.record_fetch(exchange()).record, url=URL, http_status=200
     )
     edited = site.store_article(
         extracted(text="First paragraph.\n\nSecond one, corrected."),
-        response=site.record_exchange(exchange(b"<html>v2</html>")),
+        response=site.record_fetch(exchange(b"<html>v2</html>")).record,
         url=URL,
         http_status=200,
     )

@@ -260,7 +260,7 @@ def test_site_archive_indexes_each_file_it_closes(tmp_path: Path) -> None:
     )
     when = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
     for n in range(3):
-        site.record_exchange(
+        site.record_fetch(
             html_exchange(f"https://example.org/{n}", f"<p>{n}</p>".encode(), fetched_at=when)
         )
     files = site.close()

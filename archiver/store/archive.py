@@ -109,16 +109,6 @@ class SiteArchive:
         self.articles_unchanged = 0
         self._closed = False
 
-    def record_exchange(self, exchange: HttpExchange) -> RecordLocation:
-        """Write the request and response records of one fetch; return the response's place."""
-        self._check_open()
-        request, response = self.writer.write_exchange(exchange)
-        self.catalog.add_captures(
-            [capture_row(self.site, request), capture_row(self.site, response)]
-        )
-        self.catalog.commit()
-        return response
-
     def record_fetch(self, exchange: HttpExchange, *, state_url: str | None = None) -> Capture:
         """Record one fetch, as a revisit when its payload is already archived.
 
