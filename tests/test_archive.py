@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pkgutil
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+import archiver.store
 from archiver.crawl.recapture import plan_fetch
 from archiver.extraction.fields import ExtractedArticle
 from archiver.jobs.reindex import rebuild_catalog
@@ -18,6 +23,7 @@ from archiver.store.archive import ArchiveClosedError, SiteArchive
 from archiver.store.catalog import Catalog
 from archiver.store.document import SCHEMA_PATH
 from archiver.store.identity import article_id, identity_url
+from archiver.store.tables import TABLES
 from archiver.store.warcinfo import build_warcinfo
 from archiver.warc import HttpExchange
 from tests.support import html_exchange
@@ -218,3 +224,25 @@ def test_rebuilt_catalog_keeps_state_events_and_snapshots(
     with Catalog(tmp_path / "catalog.sqlite") as rebuilt:
         assert (rebuilt.snapshots(), rebuilt.events(), rebuilt.url_states()) == before
     assert before[1][0].kind == "takedown" and before[0][0].urls == [CANONICAL]
+
+
+def test_catalog_columns_are_the_row_fields(tmp_path: Path) -> None:
+    Catalog(tmp_path / "catalog.sqlite").close()
+    db = sqlite3.connect(tmp_path / "catalog.sqlite")
+    for table in TABLES:
+        info = db.execute(f"PRAGMA table_info({table.name})").fetchall()
+        assert tuple(c[1] for c in info) == tuple(f.name for f in dataclasses.fields(table.row))
+    db.close()
+
+
+def test_the_store_imports_nothing_above_it() -> None:
+    store = [f"archiver.store.{m.name}" for m in pkgutil.iter_modules(archiver.store.__path__)]
+    above = ("archiver.crawl", "archiver.jobs", "archiver.replay", "archiver.spiders", "scrapy")
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in store)
+        + f"print(sorted(m for m in sys.modules if m.startswith({above!r} + ('trafilatura',))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

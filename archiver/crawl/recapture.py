@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from archiver.store.archive import SiteArchive
-from archiver.store.catalog import UrlState
 from archiver.store.identity import normalise_url
+from archiver.store.rows import UrlState
 
 
 class FetchReason(StrEnum):

@@ -28,12 +28,13 @@ from archiver.extraction.extract import ExtractHints
 from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, ExtractionPool
 from archiver.store.archive import store_document
-from archiver.store.catalog import ArticleRow, Catalog
+from archiver.store.catalog import Catalog
 from archiver.store.changes import VERSIONED_FIELDS, changed_fields, compare
 from archiver.store.document import Article
 from archiver.store.identity import normalise_url
 from archiver.store.layout import ArchiveLayout
 from archiver.store.locking import SiteLocked, acquire_site_lock
+from archiver.store.rows import ArticleRow
 from archiver.store.urlstate import observe_processed
 from archiver.warc import StoredRecord, read_record
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
-from archiver.store.catalog import ArticleRow, Catalog, UrlState
+from archiver.store.catalog import Catalog
 from archiver.store.cdxj import write_index
 from archiver.store.changes import compare
 from archiver.store.document import (
@@ -31,7 +31,14 @@ from archiver.store.identity import (
 )
 from archiver.store.layout import ArchiveLayout
 from archiver.store.page_resources import PageResourceReport
-from archiver.store.rows import capture_row, page_resources_row, record_location, snapshot_row
+from archiver.store.rows import (
+    ArticleRow,
+    UrlState,
+    capture_row,
+    page_resources_row,
+    record_location,
+    snapshot_row,
+)
 from archiver.store.urlstate import Fetch, observe_fetch, observe_processed
 from archiver.warc import HttpExchange, RecordLocation, WarcWriter
 from archiver.warc.records import header_value, payload_digest

@@ -1,14 +1,139 @@
-"""Catalog rows made from what the archive holds: WARC records, snapshots, resource accounts."""
+"""The catalog's rows (one dataclass per table: its fields are the columns, see tables.py) and
+how WARC records, snapshots and resource accounts become them."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver.store.catalog import CaptureRow, PageResourcesRow, SnapshotRow
 from archiver.store.page_resources import PageResourceReport
 from archiver.warc import RecordLocation
+
+
+@dataclass(frozen=True)
+class PageResourcesRow:
+    """What became of the resources of one captured page (its response record's id).
+
+    ``report`` is the JSON of `archiver.store.page_resources.PageResourceReport`, as kept in the
+    WARC metadata record it came from.
+    """
+
+    record_id: str
+    site: str
+    url: str
+    needed: int
+    archived: int
+    report: str
+
+    @property
+    def missing(self) -> int:
+        return self.needed - self.archived
+
+
+@dataclass(frozen=True)
+class CaptureRow:
+    """One WARC record as the catalog knows it."""
+
+    record_id: str
+    site: str
+    record_type: str
+    url: str | None
+    date: str
+    status: int | None
+    mime: str | None
+    payload_digest: str | None
+    refers_to: str | None
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One article document version as the catalog knows it."""
+
+    id: str
+    version: int
+    site: str
+    section: str | None
+    url: str
+    canonical_url: str | None
+    title: str | None
+    published: str | None
+    fetched_at: str
+    language: str | None
+    word_count: int
+    is_article: bool
+    record_id: str
+    json_path: str
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any], json_path: str) -> ArticleRow:
+        """The row for an article document (as written to disk) stored at `json_path`."""
+        return cls(
+            id=doc["id"],
+            version=doc["version"],
+            site=doc["site"],
+            section=doc.get("section"),
+            url=doc["url"],
+            canonical_url=doc.get("canonical_url"),
+            title=doc.get("title"),
+            published=doc.get("published"),
+            fetched_at=doc["fetched_at"],
+            language=doc.get("language"),
+            word_count=doc.get("word_count", 0),
+            is_article=bool(doc.get("is_article", True)),
+            record_id=doc["provenance"]["warc_record_id"],
+            json_path=json_path,
+        )
+
+
+@dataclass(frozen=True)
+class UrlState:
+    """The incremental state of one article URL (key: the normalised URL that was requested)."""
+
+    url: str
+    site: str
+    article_id: str | None = None
+    published: str | None = None  # ISO, from the page, a feed or a sitemap
+    first_captured: str | None = None  # first 200 response
+    last_fetched: str | None = None  # last response of any status
+    last_status: int | None = None
+    processed: bool = False  # the newest 200 capture went through extraction
+    etag: str | None = None  # validators of the newest 200 capture
+    last_modified: str | None = None
+    record_id: str | None = None  # the newest 200 response record (revisits refer to it)
+    gone_since: str | None = None  # set by a takedown, cleared when the page is back
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """Something that happened to an archived article: "takedown" or "restored"."""
+
+    record_id: str  # the capture that showed it
+    kind: str
+    site: str
+    url: str
+    article_id: str | None
+    date: str
+    status: int | None
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    """One fetch of a section page, feed or sitemap, and the article URLs it showed."""
+
+    json_path: str
+    site: str
+    kind: str
+    source_url: str
+    section: str | None
+    fetched_at: str
+    record_id: str
+    urls: list[str]
 
 
 def capture_row(site: str, loc: RecordLocation, *, refers_to: str | None = None) -> CaptureRow:

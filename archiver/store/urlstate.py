@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from archiver.store.catalog import EventRow, UrlState
+from archiver.store.rows import EventRow, UrlState
 
 #: Statuses that say an archived article is gone.
 GONE_STATUSES = frozenset({404, 410})
