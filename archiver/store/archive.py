@@ -11,17 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
+from archiver.extraction.fields import ExtractedArticle
 from archiver.store.catalog import Catalog
 from archiver.store.cdxj import write_index
-from archiver.store.changes import compare
-from archiver.store.document import (
-    Article,
-    Changes,
-    ExtractorInfo,
-    Provenance,
-    SectionSnapshot,
-)
+from archiver.store.document import Article, SectionSnapshot
 from archiver.store.fsutil import atomic_write_bytes
 from archiver.store.identity import (
     article_id,
@@ -40,6 +33,7 @@ from archiver.store.rows import (
     snapshot_row,
 )
 from archiver.store.urlstate import Fetch, observe_fetch, observe_processed
+from archiver.store.versions import PreviousVersion, next_version
 from archiver.warc import HttpExchange, RecordLocation, WarcWriter
 from archiver.warc.records import header_value, payload_digest
 
@@ -72,6 +66,50 @@ def store_document(layout: ArchiveLayout, catalog: Catalog, article: Article) ->
     catalog.index_for_search(document)
     catalog.commit()
     return path
+
+
+def _capture_fields(
+    extracted: ExtractedArticle,
+    *,
+    art_id: str,
+    site: str,
+    response: RecordLocation,
+    url: str,
+    http_status: int,
+    section: str | None,
+    requested_url: str | None,
+) -> dict[str, Any]:
+    """The fields of an article document made from one capture (all but its version data)."""
+    return {
+        "id": art_id,
+        "url": url,
+        "requested_url": requested_url if requested_url != url else None,
+        "canonical_url": extracted.canonical_url,
+        "site": site,
+        "section": section,
+        "is_article": extracted.is_article,
+        "title": extracted.title,
+        "description": extracted.description,
+        "authors": list(extracted.authors),
+        "published": extracted.published,
+        "published_raw": extracted.published_raw,
+        "modified": extracted.modified,
+        "modified_raw": extracted.modified_raw,
+        "language": extracted.language,
+        "text": extracted.text,
+        "tags": list(extracted.tags),
+        "image": extracted.image,
+        "paywalled": extracted.paywalled,
+        "word_count": extracted.word_count,
+        "fetched_at": response.date,
+        "http_status": http_status,
+        "provenance": {
+            "warc_file": response.warc_file,
+            "warc_offset": response.offset,
+            "warc_record_id": response.record_id,
+            "payload_digest": response.payload_digest,
+        },
+    }
 
 
 class ArchiveClosedError(RuntimeError):
@@ -247,66 +285,32 @@ class SiteArchive:
         """
         self._check_open()
         art_id = article_id(url, extracted.canonical_url)
-        fields = extracted.to_dict()
         latest = self.catalog.latest_version(art_id)
-        changes: Changes | None = None
+        stored: dict[str, Any] | None = None
+        previous: PreviousVersion | None = None
         if latest is not None:
-            previous = self._read_document(latest.json_path)
-            change_set = compare(
-                previous or {},
-                fields,
-                old_label=f"v{latest.version}",
-                new_label=f"v{latest.version + 1}",
-            )
-            if change_set is None and previous is not None:
-                self.articles_unchanged += 1
-                self._processed(requested_url or url, art_id, extracted.published)
-                return StoredArticle(
-                    art_id, latest.version, self.layout.root / latest.json_path, False, previous
-                )
-            if change_set is not None:
-                changes = Changes(
-                    previous_version=latest.version,
-                    previous_fetched_at=latest.fetched_at,
-                    fields=change_set.fields,
-                    diff=change_set.diff,
-                )
-        version = 1 if latest is None else latest.version + 1
-        article = Article(
-            id=art_id,
-            url=url,
-            requested_url=requested_url if requested_url != url else None,
-            canonical_url=extracted.canonical_url,
+            stored = self._read_document(latest.json_path)
+            previous = PreviousVersion(latest.version, latest.fetched_at, stored)
+        fields = _capture_fields(
+            extracted,
+            art_id=art_id,
             site=self.site,
-            section=section,
-            is_article=extracted.is_article,
-            title=extracted.title,
-            description=extracted.description,
-            authors=list(extracted.authors),
-            published=extracted.published,
-            published_raw=extracted.published_raw,
-            modified=extracted.modified,
-            modified_raw=extracted.modified_raw,
-            language=extracted.language,
-            text=extracted.text,
-            tags=list(extracted.tags),
-            image=extracted.image,
-            paywalled=extracted.paywalled,
-            word_count=extracted.word_count,
-            fetched_at=response.date,
+            response=response,
+            url=url,
             http_status=http_status,
-            version=version,
-            changes=changes,
-            provenance=Provenance(
-                warc_file=response.warc_file,
-                warc_offset=response.offset,
-                warc_record_id=response.record_id,
-                payload_digest=response.payload_digest,
-            ),
-            extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION),
+            section=section,
+            requested_url=requested_url,
         )
+        article = next_version(fields, previous)
+        if article is None:
+            assert latest is not None and stored is not None  # unchanged from a stored version
+            self.articles_unchanged += 1
+            self._processed(requested_url or url, art_id, extracted.published)
+            return StoredArticle(
+                art_id, latest.version, self.layout.root / latest.json_path, False, stored
+            )
         payload = article.to_json_bytes()
-        path = self.layout.article_path(self.site, art_id, response.date, version)
+        path = self.layout.article_path(self.site, art_id, response.date, article.version)
         atomic_write_bytes(path, payload)
         # Not the page's URL: replay tools would take the JSON for the page (pywb does).
         meta = self.writer.write_metadata(
@@ -324,7 +328,7 @@ class SiteArchive:
         self._processed(requested_url or url, art_id, extracted.published)
         self.catalog.commit()
         self.articles_written += 1
-        return StoredArticle(art_id, version, path, True, document)
+        return StoredArticle(art_id, article.version, path, True, document)
 
     def _processed(self, state_url: str, art_id: str, published: str | None) -> None:
         key = normalise_url(state_url)
