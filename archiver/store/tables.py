@@ -57,12 +57,12 @@ class Table(Generic[R]):
         """The column names: the row class's field names, in order."""
         return tuple(f.name for f in self.fields())
 
-    @property
+    @functools.cached_property
     def select(self) -> str:
         """``SELECT <every column> FROM <table>``, for a WHERE or ORDER BY to follow."""
         return f"SELECT {', '.join(self.columns)} FROM {self.name}"
 
-    @property
+    @functools.cached_property
     def insert(self) -> str:
         """``INSERT OR REPLACE`` of one row, its values in column order (see `values`)."""
         marks = ", ".join("?" for _ in self.columns)
@@ -75,7 +75,7 @@ class Table(Generic[R]):
             sql_type = SQL_TYPES.get(str(f.type))
             if sql_type is None:
                 raise TypeError(f"{self.row.__name__}.{f.name}: no SQL type for {f.type!r}")
-            if self.key == (f.name,):  # as SQLite has always had it: no NOT NULL here
+            if self.key == (f.name,):  # declared as it always was: no NOT NULL
                 sql_type = sql_type.split()[0] + " PRIMARY KEY"
             lines.append(f"    {f.name} {sql_type}")
         if len(self.key) > 1:
