@@ -16,8 +16,9 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
 from archiver.jobs.summary import progress_line
-from archiver.store.archive import SiteArchive, build_warcinfo
+from archiver.store.archive import SiteArchive
 from archiver.store.locking import SiteLock, acquire_site_lock
+from archiver.store.warcinfo import build_warcinfo
 
 logger = logging.getLogger(__name__)
 

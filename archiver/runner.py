@@ -17,8 +17,8 @@ from archiver.jobs.oneoff import PageOutcome
 from archiver.jobs.summary import CrawlSummary
 from archiver.spiders.news import NewsSpider
 from archiver.spiders.urls import UrlArchiveSpider
-from archiver.store.archive import ArchiveLayout
 from archiver.store.catalog import Catalog
+from archiver.store.layout import ArchiveLayout
 from archiver.store.locking import SiteLock
 
 logger = logging.getLogger(__name__)

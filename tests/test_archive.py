@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pkgutil
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,17 +15,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+import archiver.store
+from archiver.crawl.recapture import plan_fetch
 from archiver.extraction.fields import ExtractedArticle
 from archiver.jobs.reindex import rebuild_catalog
-from archiver.store.archive import (
-    ArchiveClosedError,
-    SiteArchive,
-    article_id,
-    build_warcinfo,
-    identity_url,
-)
+from archiver.store.archive import ArchiveClosedError, SiteArchive
 from archiver.store.catalog import Catalog
 from archiver.store.document import SCHEMA_PATH
+from archiver.store.identity import article_id, identity_url
+from archiver.store.tables import TABLES
+from archiver.store.warcinfo import build_warcinfo
 from archiver.warc import HttpExchange
 from tests.support import html_exchange
 
@@ -72,7 +75,7 @@ def test_a_canonical_url_pointing_home_is_not_trusted() -> None:
 
 
 def test_store_writes_json_metadata_record_and_catalog(site: SiteArchive, tmp_path: Path) -> None:
-    response = site.record_exchange(exchange())
+    response = site.record_fetch(exchange()).record
     stored = site.store_article(extracted(), response=response, url=URL, http_status=200)
     site.close()
     assert stored.changed and stored.version == 1
@@ -90,18 +93,18 @@ def test_store_writes_json_metadata_record_and_catalog(site: SiteArchive, tmp_pa
 
 def test_unchanged_content_is_not_a_new_version(site: SiteArchive) -> None:
     first = site.store_article(
-        extracted(), response=site.record_exchange(exchange()), url=URL, http_status=200
+        extracted(), response=site.record_fetch(exchange()).record, url=URL, http_status=200
     )
     again = site.store_article(
         extracted(),
-        response=site.record_exchange(exchange(b"<html>ads</html>")),
+        response=site.record_fetch(exchange(b"<html>ads</html>")).record,
         url=CANONICAL,
         http_status=200,
     )
     assert not again.changed and again.version == 1 and again.path == first.path
     edited = site.store_article(
         extracted(text="First paragraph, corrected.\n\nSecond one."),
-        response=site.record_exchange(exchange(b"<html>v2</html>")),
+        response=site.record_fetch(exchange(b"<html>v2</html>")).record,
         url=URL,
         http_status=200,
     )
@@ -113,14 +116,14 @@ def test_unchanged_content_is_not_a_new_version(site: SiteArchive) -> None:
 def test_writes_after_close_are_refused(site: SiteArchive) -> None:
     site.close()
     with pytest.raises(ArchiveClosedError):
-        site.record_exchange(exchange())
+        site.record_fetch(exchange())
     assert site.close() == site.writer.closed_files
 
 
 def test_rebuilt_catalog_equals_the_live_one(site: SiteArchive, tmp_path: Path) -> None:
     for n in range(3):
         url = f"https://news.example.org/2026/11/20/story-{n}"
-        response = site.record_exchange(exchange(f"<html>{n}</html>".encode(), url=url))
+        response = site.record_fetch(exchange(f"<html>{n}</html>".encode(), url=url)).record
         site.store_article(
             dataclasses.replace(extracted(title=f"Story {n}"), canonical_url=url),
             response=response,
@@ -163,7 +166,7 @@ def test_a_304_is_a_server_not_modified_revisit(site: SiteArchive) -> None:
     site.mark_processed(URL)
     steps = [timedelta(hours=1)]
     later = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
-    plan = site.plan_fetch(URL, steps=steps, now=later, from_published=False)
+    plan = plan_fetch(site, URL, steps=steps, now=later, from_published=False)
     assert plan.reason == "recapture"
     assert plan.headers == {
         "If-None-Match": '"v1"',
@@ -174,16 +177,16 @@ def test_a_304_is_a_server_not_modified_revisit(site: SiteArchive) -> None:
     )
     capture = site.record_fetch(not_modified, state_url=URL)
     assert capture.revisit == "server-not-modified" and capture.payload == first.record
-    assert site.plan_fetch(URL, steps=steps, now=later, from_published=False).reason == "done"
+    assert plan_fetch(site, URL, steps=steps, now=later, from_published=False).reason == "done"
 
 
 def test_versions_record_what_changed(site: SiteArchive) -> None:
     site.store_article(
-        extracted(), response=site.record_exchange(exchange()), url=URL, http_status=200
+        extracted(), response=site.record_fetch(exchange()).record, url=URL, http_status=200
     )
     edited = site.store_article(
         extracted(text="First paragraph.\n\nSecond one, corrected."),
-        response=site.record_exchange(exchange(b"<html>v2</html>")),
+        response=site.record_fetch(exchange(b"<html>v2</html>")).record,
         url=URL,
         http_status=200,
     )
@@ -221,3 +224,25 @@ def test_rebuilt_catalog_keeps_state_events_and_snapshots(
     with Catalog(tmp_path / "catalog.sqlite") as rebuilt:
         assert (rebuilt.snapshots(), rebuilt.events(), rebuilt.url_states()) == before
     assert before[1][0].kind == "takedown" and before[0][0].urls == [CANONICAL]
+
+
+def test_catalog_columns_are_the_row_fields(tmp_path: Path) -> None:
+    Catalog(tmp_path / "catalog.sqlite").close()
+    db = sqlite3.connect(tmp_path / "catalog.sqlite")
+    for table in TABLES:
+        info = db.execute(f"PRAGMA table_info({table.name})").fetchall()
+        assert tuple(c[1] for c in info) == tuple(f.name for f in dataclasses.fields(table.row))
+    db.close()
+
+
+def test_the_store_imports_nothing_above_it() -> None:
+    store = [f"archiver.store.{m.name}" for m in pkgutil.iter_modules(archiver.store.__path__)]
+    above = ("archiver.crawl", "archiver.jobs", "archiver.replay", "archiver.spiders", "scrapy")
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in store)
+        + f"print(sorted(m for m in sys.modules if m.startswith({above!r} + ('trafilatura',))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

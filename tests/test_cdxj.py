@@ -16,8 +16,10 @@ import pytest
 import surt
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.store.archive import ArchiveLayout, SiteArchive, build_warcinfo
+from archiver.store.archive import SiteArchive
 from archiver.store.cdxj import CdxjEntry, CdxjIndex, index_warc, surt_key
+from archiver.store.layout import ArchiveLayout
+from archiver.store.warcinfo import build_warcinfo
 from tests.support import demo_config, demo_server, html_exchange, run_archiver, tool, warc_files
 
 
@@ -258,7 +260,7 @@ def test_site_archive_indexes_each_file_it_closes(tmp_path: Path) -> None:
     )
     when = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
     for n in range(3):
-        site.record_exchange(
+        site.record_fetch(
             html_exchange(f"https://example.org/{n}", f"<p>{n}</p>".encode(), fetched_at=when)
         )
     files = site.close()

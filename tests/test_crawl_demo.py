@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.store.archive import PAGE_RESOURCES_URI as RESOURCES_URN
 from archiver.store.document import SCHEMA_PATH
+from archiver.store.identity import PAGE_RESOURCES_URI as RESOURCES_URN
 from tests.support import (
     article_documents,
     demo_config,

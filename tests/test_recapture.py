@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from archiver.crawl.recapture import FetchReason, UrlHistory, fetch_reason, next_due
-from archiver.store.catalog import UrlState
 from archiver.store.changes import MAX_DIFF_LINES, compare
+from archiver.store.rows import UrlState
 from archiver.store.urlstate import Fetch, gone_reason, observe_fetch, observe_processed
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

@@ -35,10 +35,11 @@ from archiver.replay.resources import Capture, replay_headers
 from archiver.replay.rewrite import rewrite_html
 from archiver.replay.server import ReplayServer
 from archiver.replay.urls import BadPath, ReplayUrls, parse_replay_path, timestamp14
-from archiver.store.archive import ArchiveLayout
-from archiver.store.catalog import ArticleRow, Catalog
+from archiver.store.catalog import Catalog
 from archiver.store.cdxj import CdxjIndex, cdxj_text, index_warc, surt_key
 from archiver.store.fsutil import atomic_write_text
+from archiver.store.layout import ArchiveLayout
+from archiver.store.rows import ArticleRow
 from archiver.warc import read_record
 from tests.support import demo_config, demo_server, manifest, replay_process, run_archiver
 

@@ -18,13 +18,13 @@ from archiver.crawl.resources import (
     ARCHIVED,
     DeadHosts,
     HostProbes,
-    PageResourceReport,
     ResourceLedger,
     ResourcePolicy,
     ResourceRules,
     block_rules_from_file,
 )
 from archiver.jobs.summary import errors_by_kind, progress_line
+from archiver.store.page_resources import PageResourceReport
 
 PAGE = "https://news.example.com/2026/11/27/story"
 

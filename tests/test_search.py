@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 
 from archiver.extraction.fields import ExtractedArticle
 from archiver.jobs.reindex import rebuild_catalog
-from archiver.store.archive import SiteArchive, build_warcinfo
-from archiver.store.catalog import ArticleRow, Catalog
+from archiver.store.archive import SiteArchive
+from archiver.store.catalog import Catalog
+from archiver.store.rows import ArticleRow
 from archiver.store.search import match_expression, query_terms, snippet_text
+from archiver.store.warcinfo import build_warcinfo
 from tests.support import crawl_demo, html_exchange, manifest, run_archiver
 
 

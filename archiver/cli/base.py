@@ -12,8 +12,8 @@ import click
 from archiver import __version__
 from archiver.config import ConfigError, SiteConfig, load_site_config
 from archiver.crawl.resources import SCOPES
-from archiver.store.archive import ArchiveLayout
 from archiver.store.catalog import Catalog
+from archiver.store.layout import ArchiveLayout
 
 F = TypeVar("F", bound=Callable[..., Any])
 

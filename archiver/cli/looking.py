@@ -19,7 +19,7 @@ from archiver.cli.base import (
     load_config,
     open_catalog,
 )
-from archiver.crawl.resources import PageResourceReport
+from archiver.store.page_resources import PageResourceReport
 from archiver.store.search import QUERY_SYNTAX, match_expression
 
 

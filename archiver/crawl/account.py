@@ -6,14 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from archiver.crawl.resources import (
-    DeadHosts,
-    HostProbes,
-    PageResourceReport,
-    ResourceLedger,
-    ResourcePolicy,
-    host_of,
-)
+from archiver.crawl.resources import DeadHosts, HostProbes, ResourceLedger, ResourcePolicy, host_of
+from archiver.store.page_resources import PageResourceReport
 from archiver.warc import RecordLocation
 
 

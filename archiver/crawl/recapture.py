@@ -1,11 +1,17 @@
-"""When an archived article is fetched again: the `crawl.recapture` policy, as pure functions."""
+"""When an archived article is fetched again: the `crawl.recapture` policy (pure functions), and
+`plan_fetch`, which applies it to a URL's state in a site archive's catalog."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+
+from archiver.store.archive import SiteArchive
+from archiver.store.identity import normalise_url
+from archiver.store.rows import UrlState
 
 
 class FetchReason(StrEnum):
@@ -68,3 +74,72 @@ def fetch_reason(
     if due is None:
         return FetchReason.DONE
     return FetchReason.RECAPTURE if due <= now else FetchReason.NOT_DUE
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO date or datetime from the catalog as an aware datetime (dates: midnight UTC)."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def history_of(state: UrlState | None) -> UrlHistory | None:
+    """The recapture policy's view of a URL state."""
+    if state is None:
+        return None
+    return UrlHistory(
+        first_captured=parse_time(state.first_captured),
+        last_fetched=parse_time(state.last_fetched),
+        processed=state.processed,
+        published=parse_time(state.published),
+    )
+
+
+@dataclass(frozen=True)
+class FetchPlan:
+    """Whether (and how) to request an article URL in this run."""
+
+    reason: FetchReason
+    headers: dict[str, str]  # conditional-request headers (recaptures only)
+
+    @property
+    def fetch(self) -> bool:
+        return self.reason in (FetchReason.NEW, FetchReason.RETRY, FetchReason.RECAPTURE)
+
+
+def plan_fetch(
+    archive: SiteArchive,
+    url: str,
+    *,
+    steps: Sequence[timedelta],
+    now: datetime,
+    published: datetime | None = None,
+    from_published: bool = True,
+) -> FetchPlan:
+    """Whether to request an article URL now, and with which validators.
+
+    `published` is a date a feed or sitemap gave for it; it is kept (in the archive's catalog)
+    as the base of the recapture steps until the page itself says otherwise.
+    """
+    catalog = archive.catalog
+    key = normalise_url(url)
+    state = catalog.url_state(key)
+    if published is not None and (state is None or state.published is None):
+        state = dataclasses.replace(
+            state or UrlState(url=key, site=archive.site), published=published.isoformat()
+        )
+        catalog.put_url_state(state)  # committed with the next capture
+    reason = fetch_reason(history_of(state), steps, now, from_published=from_published)
+    headers: dict[str, str] = {}
+    if reason is FetchReason.RECAPTURE and state is not None:
+        if state.etag:
+            headers["If-None-Match"] = state.etag
+        if state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+    return FetchPlan(reason, headers)

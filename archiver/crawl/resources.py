@@ -7,14 +7,14 @@
   for the rest of the run after a set number of failures; `HostProbes`: until a host has
   answered, one request at a time is sent to it.
 - `ResourceLedger`: what each page names (through its stylesheets and frames) and what became of
-  each resource, so that each capture can say how many of its resources were archived.
+  each resource, so that each capture can say how many of its resources were archived (its
+  `archiver.store.page_resources.PageResourceReport`).
 """
 
 from __future__ import annotations
 
 import functools
 import gzip
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -23,19 +23,18 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
+from archiver.store.page_resources import MissingResource, PageResourceReport
+
 __all__ = [
     "ARCHIVED",
     "SCOPES",
     "DeadHosts",
     "HostProbes",
-    "MissingResource",
-    "PageResourceReport",
     "ResourceLedger",
     "ResourcePolicy",
     "ResourceRules",
     "block_rules_from_file",
     "host_of",
-    "missing_sentence",
     "rules_from_settings",
 ]
 
@@ -236,61 +235,6 @@ class HostProbes(Generic[T]):
             return waiting
         self.waiting[host] = waiting[1:]
         return waiting[:1]
-
-
-def missing_sentence(missing: int, needed: int) -> str:
-    """``3 of 40 page resources were not archived``: the words replay and reports use."""
-    return f"{missing} of {needed} page resources were not archived"
-
-
-@dataclass(frozen=True)
-class MissingResource:
-    url: str
-    kind: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class PageResourceReport:
-    """What became of the resources one captured page needs."""
-
-    page_url: str
-    needed: int
-    archived: int
-    missing: tuple[MissingResource, ...] = ()
-
-    @property
-    def missing_count(self) -> int:
-        return self.needed - self.archived
-
-    def reasons(self) -> dict[str, int]:
-        """Missing resources counted by reason, most frequent first."""
-        return dict(Counter(m.reason for m in self.missing).most_common())
-
-    def sentence(self) -> str:
-        """``3 of 40 page resources were not archived`` (or that all of them were)."""
-        if self.missing_count <= 0:
-            return f"all {self.needed} page resources were archived"
-        return missing_sentence(self.missing_count, self.needed)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "page": self.page_url,
-            "needed": self.needed,
-            "archived": self.archived,
-            "missing": [{"url": m.url, "kind": m.kind, "reason": m.reason} for m in self.missing],
-        }
-
-    def to_json_bytes(self) -> bytes:
-        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PageResourceReport:
-        missing = tuple(
-            MissingResource(str(m["url"]), str(m.get("kind", "other")), str(m["reason"]))
-            for m in data.get("missing", [])
-        )
-        return cls(str(data["page"]), int(data["needed"]), int(data["archived"]), missing)
 
 
 @dataclass

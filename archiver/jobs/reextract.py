@@ -25,14 +25,18 @@ from pydantic import ValidationError
 
 from archiver.config import SiteConfig, load_site_config
 from archiver.extraction.extract import ExtractHints
-from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
+from archiver.extraction.fields import ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, ExtractionPool
-from archiver.store.archive import ArchiveLayout, normalise_url, store_document
-from archiver.store.catalog import ArticleRow, Catalog
-from archiver.store.changes import VERSIONED_FIELDS, changed_fields, compare
+from archiver.store.archive import store_document
+from archiver.store.catalog import Catalog
+from archiver.store.changes import VERSIONED_FIELDS, changed_fields
 from archiver.store.document import Article
+from archiver.store.identity import normalise_url
+from archiver.store.layout import ArchiveLayout
 from archiver.store.locking import SiteLocked, acquire_site_lock
+from archiver.store.rows import ArticleRow
 from archiver.store.urlstate import observe_processed
+from archiver.store.versions import PreviousVersion, next_version
 from archiver.warc import StoredRecord, read_record
 
 logger = logging.getLogger(__name__)
@@ -390,31 +394,14 @@ def _settle(
 def _store(
     layout: ArchiveLayout, catalog: Catalog, previous: dict[str, Any], current: dict[str, Any]
 ) -> Reextracted:
-    version = previous["version"] + 1
-    change_set = compare(
-        previous,
-        current,
-        old_label=f"v{previous['version']}",
-        new_label=f"v{version}",
-        fields=EXTRACTED_FIELDS,
-    )
-    assert change_set is not None
-    document = {
-        **previous,
-        **{name: current[name] for name in EXTRACTED_FIELDS},
-        "version": version,
-        "changes": {
-            "previous_version": previous["version"],
-            "previous_fetched_at": previous["fetched_at"],
-            "fields": change_set.fields,
-            "diff": change_set.diff,
-        },
-        "extractor": {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION},
-    }
+    fields = {**previous, **{name: current[name] for name in EXTRACTED_FIELDS}}
+    stored = PreviousVersion(previous["version"], previous["fetched_at"], previous)
     try:
-        article = Article.model_validate(document)
+        article = next_version(fields, stored, compared=EXTRACTED_FIELDS)
     except ValidationError as exc:
         raise Failure("invalid-document", str(exc).splitlines()[0]) from exc
+    assert article is not None and article.changes is not None  # _settle saw a difference
+    version, changed = article.version, article.changes.fields
     try:
         path = store_document(layout, catalog, article)
     except FileExistsError as exc:
@@ -425,8 +412,8 @@ def _store(
             catalog.put_url_state(observe_processed(state, article.id, article.published))
     catalog.commit()
     rel = path.relative_to(layout.root).as_posix()
-    logger.info("%s v%d: %s changed", article.id, version, ", ".join(change_set.fields))
-    return Reextracted(article.id, version, change_set.fields, rel)
+    logger.info("%s v%d: %s changed", article.id, version, ", ".join(changed))
+    return Reextracted(article.id, version, changed, rel)
 
 
 def _parse_time(value: str) -> datetime:

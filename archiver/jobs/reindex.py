@@ -10,24 +10,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from archiver.crawl.resources import PageResourceReport
-from archiver.store.archive import (
-    PAGE_RESOURCES_URI,
-    ArchiveLayout,
+from archiver.store.catalog import Catalog, iter_article_documents, iter_json_documents
+from archiver.store.cdxj import iter_index_files, write_index
+from archiver.store.identity import PAGE_RESOURCES_URI, normalise_url
+from archiver.store.layout import ArchiveLayout
+from archiver.store.page_resources import PageResourceReport
+from archiver.store.rows import (
+    ArticleRow,
+    CaptureRow,
+    UrlState,
     capture_row,
-    normalise_url,
     page_resources_row,
     snapshot_row,
 )
-from archiver.store.catalog import (
-    ArticleRow,
-    CaptureRow,
-    Catalog,
-    UrlState,
-    iter_article_documents,
-    iter_json_documents,
-)
-from archiver.store.cdxj import iter_index_files, write_index
 from archiver.store.urlstate import Fetch, is_home_redirect, observe_fetch, observe_processed
 from archiver.warc import iter_records
 from archiver.warc.records import location

@@ -30,13 +30,14 @@ from archiver.replay.urls import (
     ReplayTarget,
     ReplayUrls,
     check_own_path,
-    pad_timestamp,
     parse_replay_path,
     replay_path,
 )
-from archiver.store.archive import ArchiveLayout, normalise_url
 from archiver.store.catalog import Catalog
-from archiver.store.cdxj import CdxjIndex, parse_timestamp
+from archiver.store.cdxj import CdxjIndex
+from archiver.store.identity import normalise_url
+from archiver.store.layout import ArchiveLayout
+from archiver.store.timestamps import pad_timestamp, parse_timestamp
 
 __all__ = ["PAGES_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from archiver.crawl.resources import missing_sentence
 from archiver.replay.urls import captures_path, replay_path, timestamp14
-from archiver.store.catalog import ArticleRow, CaptureRow, EventRow
 from archiver.store.cdxj import CdxjEntry
+from archiver.store.page_resources import missing_sentence
+from archiver.store.rows import ArticleRow, CaptureRow, EventRow
 from archiver.store.search import MARK_CLOSE, MARK_OPEN, SearchHit
 
 __all__ = [

@@ -26,7 +26,6 @@ __all__ = [
     "ReplayUrls",
     "captures_path",
     "check_own_path",
-    "pad_timestamp",
     "parse_replay_path",
     "replay_path",
     "timestamp14",
@@ -43,7 +42,6 @@ MODIFIERS = frozenset({PAGE, RAW, FRAME, STYLESHEET, "im_", "js_"})
 RAW_MODIFIERS = frozenset({RAW, "im_", "js_"})
 
 _STAMP_RE = re.compile(r"^(\d{1,14})([a-z]{2}_)?$")
-_PAD_TIMESTAMP = "10000101000000"  # pywb's PAD_14_DOWN: "2026" is 2026-01-01 00:00:00
 # What a request path may never hold, anywhere (NUL) or in the archive's part of it.
 _FORBIDDEN_ANYWHERE = ("\x00", "%00")
 _FORBIDDEN_OWN = ("..", "%2e", "%2f", "%5c", "\\")
@@ -126,11 +124,6 @@ def _original_url(text: str) -> str | None:
     if _DOT_SEGMENT_RE.search(path):
         raise BadPath(text)
     return url
-
-
-def pad_timestamp(stamp: str) -> str:
-    """1 to 14 digits as 14, padded down as pywb does: "2026" is 20260101000000."""
-    return stamp + _PAD_TIMESTAMP[len(stamp) :]
 
 
 def timestamp14(warc_date: str) -> str:

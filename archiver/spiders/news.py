@@ -19,6 +19,7 @@ from archiver import __version__
 from archiver import signals as archiver_signals
 from archiver.config import Section, SiteConfig, load_site_config
 from archiver.crawl.links import absolute_links, in_scope, is_article_url, section_for, unique
+from archiver.crawl.recapture import plan_fetch
 from archiver.crawl.sources import (
     SourceEntry,
     SourceError,
@@ -341,7 +342,8 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             if cutoff is not None and newest is not None and newest < cutoff:
                 stats.inc_value("archiver/articles/too_old")
                 continue
-            plan = self.archive.plan_fetch(
+            plan = plan_fetch(
+                self.archive,
                 entry.url,
                 steps=steps,
                 now=now,

@@ -1,207 +1,43 @@
-"""The archive on disk: layout, and one site's slice of it opened for writing."""
+"""One site's slice of the archive opened for writing: WARC records, article JSON, catalog rows."""
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
-import platform
-import socket
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from archiver import __version__
-from archiver.crawl.recapture import FetchReason, fetch_reason
-from archiver.crawl.resources import PageResourceReport
-from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
-from archiver.store.catalog import (
-    CATALOG_NAME,
-    ArticleRow,
-    CaptureRow,
-    Catalog,
-    PageResourcesRow,
-    SnapshotRow,
-    UrlState,
-)
-from archiver.store.changes import compare
-from archiver.store.document import (
-    Article,
-    Changes,
-    ExtractorInfo,
-    Provenance,
-    SectionSnapshot,
-)
+from archiver.extraction.fields import ExtractedArticle
+from archiver.store.catalog import Catalog
+from archiver.store.cdxj import write_index
+from archiver.store.document import Article, SectionSnapshot
 from archiver.store.fsutil import atomic_write_bytes
-from archiver.store.urlstate import Fetch, history_of, observe_fetch, observe_processed
+from archiver.store.identity import (
+    article_id,
+    article_metadata_uri,
+    normalise_url,
+    page_resources_uri,
+)
+from archiver.store.layout import ArchiveLayout
+from archiver.store.page_resources import PageResourceReport
+from archiver.store.rows import (
+    ArticleRow,
+    UrlState,
+    capture_row,
+    page_resources_row,
+    record_location,
+    snapshot_row,
+)
+from archiver.store.urlstate import Fetch, observe_fetch, observe_processed
+from archiver.store.versions import PreviousVersion, next_version
 from archiver.warc import HttpExchange, RecordLocation, WarcWriter
 from archiver.warc.records import header_value, payload_digest
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ArchiveLayout:
-    """Where things live under an archive root (see README, "The archive on disk")."""
-
-    root: Path
-
-    @property
-    def catalog_path(self) -> Path:
-        return self.root / CATALOG_NAME
-
-    @property
-    def articles_dir(self) -> Path:
-        return self.root / "articles"
-
-    @property
-    def warc_root(self) -> Path:
-        return self.root / "warc"
-
-    def warc_dir(self, site: str) -> Path:
-        return self.warc_root / site
-
-    @property
-    def sections_dir(self) -> Path:
-        return self.root / "sections"
-
-    @property
-    def indexes_dir(self) -> Path:
-        """CDXJ indexes: indexes/<site>/<WARC file name>.cdxj (see archiver.store.cdxj)."""
-        return self.root / "indexes"
-
-    @property
-    def state_dir(self) -> Path:
-        """Run state: site locks and the request queues of interrupted runs."""
-        return self.root / "state"
-
-    def job_dir(self, site: str) -> Path:
-        """Scrapy JOBDIR of a site's current run (kept only while a run is unfinished)."""
-        return self.state_dir / "jobs" / site
-
-    def snapshot_path(self, site: str, kind: str, fetched_at: str, record_id: str) -> Path:
-        """sections/<site>/<yyyy>/<mm>/<dd>/<HHMMSS>-<kind>-<hash>.json"""
-        yyyy, mm, dd = fetched_at[:4], fetched_at[5:7], fetched_at[8:10]
-        hhmmss = fetched_at[11:19].replace(":", "")
-        tag = hashlib.sha256(record_id.encode()).hexdigest()[:10]
-        return self.sections_dir / site / yyyy / mm / dd / f"{hhmmss}-{kind}-{tag}.json"
-
-    def article_path(self, site: str, article_id: str, fetched_at: str, version: int) -> Path:
-        """articles/<site>/<yyyy>/<mm>/<dd>/<id>.json (<id>.v<N>.json for later versions)."""
-        yyyy, mm, dd = fetched_at[:4], fetched_at[5:7], fetched_at[8:10]
-        name = f"{article_id}.json" if version == 1 else f"{article_id}.v{version}.json"
-        return self.articles_dir / site / yyyy / mm / dd / name
-
-
-def normalise_url(url: str) -> str:
-    """Lower-case scheme and host, drop the fragment and a default port."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port
-    netloc = (
-        host
-        if port is None or (scheme, port) in (("http", 80), ("https", 443))
-        else (f"{host}:{port}")
-    )
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-
-
-def identity_url(url: str, canonical_url: str | None) -> str:
-    """The URL an article is identified by: its canonical URL unless that looks bogus."""
-    if canonical_url:
-        canon = urlsplit(canonical_url)
-        page = urlsplit(url)
-        points_home = canon.path in ("", "/") and page.path not in ("", "/")
-        if canon.scheme in ("http", "https") and canon.hostname and not points_home:
-            return normalise_url(canonical_url)
-    return normalise_url(url)
-
-
-def article_metadata_uri(art_id: str) -> str:
-    """WARC-Target-URI of the metadata record holding an article document."""
-    return f"urn:archiver:article:{art_id}"
-
-
-#: Target URI prefix of the metadata record holding a page's resource account; the page's
-#: response record id follows (not the page's URL, which replay tools would take for the page).
-PAGE_RESOURCES_URI = "urn:archiver:page-resources:"
-
-
-def page_resources_uri(record_id: str) -> str:
-    """``urn:archiver:page-resources:<uuid>`` for the response record ``<urn:uuid:...>``."""
-    return PAGE_RESOURCES_URI + record_id.strip("<>").removeprefix("urn:uuid:")
-
-
-def article_id(url: str, canonical_url: str | None = None) -> str:
-    """Stable id of an article: 16 hex digits of the SHA-256 of its identity URL."""
-    return hashlib.sha256(identity_url(url, canonical_url).encode("utf-8")).hexdigest()[:16]
-
-
-def build_warcinfo(
-    *,
-    user_agent: str,
-    robots: str,
-    config_name: str | None = None,
-    config_hash: str | None = None,
-    operator: str | None = None,
-    extra: Mapping[str, str] | None = None,
-) -> dict[str, str]:
-    """The warcinfo fields describing how this archive's records were made."""
-    fields = {
-        "software": f"archiver/{__version__} (Python {platform.python_version()})",
-        "hostname": socket.gethostname(),
-        "http-header-user-agent": user_agent,
-        "robots": robots,
-    }
-    if operator:
-        fields["operator"] = operator
-    if config_name:
-        fields["isPartOf"] = config_name
-        fields["archiver-config-name"] = config_name
-    if config_hash:
-        fields["archiver-config-sha256"] = config_hash
-    fields.update(extra or {})
-    return fields
-
-
-def capture_row(site: str, loc: RecordLocation, *, refers_to: str | None = None) -> CaptureRow:
-    """The catalog row of a record, written just now or read back from a WARC file."""
-    return CaptureRow(
-        record_id=loc.record_id,
-        site=site,
-        record_type=loc.record_type,
-        url=loc.target_uri,
-        date=loc.date,
-        status=loc.status,
-        mime=loc.mime,
-        payload_digest=loc.payload_digest,
-        refers_to=refers_to,
-        warc_file=loc.warc_file,
-        warc_offset=loc.offset,
-        warc_length=loc.length,
-    )
-
-
-def record_location(row: CaptureRow) -> RecordLocation:
-    """A catalog capture row as the location of its WARC record."""
-    return RecordLocation(
-        warc_file=row.warc_file,
-        offset=row.warc_offset,
-        length=row.warc_length,
-        record_id=row.record_id,
-        record_type=row.record_type,
-        target_uri=row.url,
-        date=row.date,
-        payload_digest=row.payload_digest,
-        status=row.status,
-        mime=row.mime,
-    )
 
 
 @dataclass(frozen=True)
@@ -212,44 +48,6 @@ class Capture:
     payload: RecordLocation  # the record holding the body: the original, for a revisit
     revisit: str | None = None  # the revisit profile, when the payload was not stored again
     event: str | None = None  # "takedown" or "restored", when this fetch showed one
-
-
-@dataclass(frozen=True)
-class FetchPlan:
-    """Whether (and how) to request an article URL in this run."""
-
-    reason: FetchReason
-    headers: dict[str, str]  # conditional-request headers (recaptures only)
-
-    @property
-    def fetch(self) -> bool:
-        return self.reason in (FetchReason.NEW, FetchReason.RETRY, FetchReason.RECAPTURE)
-
-
-def snapshot_row(document: Mapping[str, Any], rel_path: Path | str) -> SnapshotRow:
-    """The catalog row of a section snapshot document stored at `rel_path`."""
-    return SnapshotRow(
-        json_path=Path(rel_path).as_posix(),
-        site=document["site"],
-        kind=document["kind"],
-        source_url=document["url"],
-        section=document.get("section"),
-        fetched_at=document["fetched_at"],
-        record_id=document["warc_record_id"],
-        urls=[a["url"] for a in document["articles"]],
-    )
-
-
-def page_resources_row(site: str, record_id: str, report: PageResourceReport) -> PageResourcesRow:
-    """The catalog row of a page's resource account."""
-    return PageResourcesRow(
-        record_id=record_id,
-        site=site,
-        url=report.page_url,
-        needed=report.needed,
-        archived=report.archived,
-        report=report.to_json_bytes().decode("utf-8"),
-    )
 
 
 def store_document(layout: ArchiveLayout, catalog: Catalog, article: Article) -> Path:
@@ -268,6 +66,50 @@ def store_document(layout: ArchiveLayout, catalog: Catalog, article: Article) ->
     catalog.index_for_search(document)
     catalog.commit()
     return path
+
+
+def _capture_fields(
+    extracted: ExtractedArticle,
+    *,
+    art_id: str,
+    site: str,
+    response: RecordLocation,
+    url: str,
+    http_status: int,
+    section: str | None,
+    requested_url: str | None,
+) -> dict[str, Any]:
+    """The fields of an article document made from one capture (all but its version data)."""
+    return {
+        "id": art_id,
+        "url": url,
+        "requested_url": requested_url if requested_url != url else None,
+        "canonical_url": extracted.canonical_url,
+        "site": site,
+        "section": section,
+        "is_article": extracted.is_article,
+        "title": extracted.title,
+        "description": extracted.description,
+        "authors": list(extracted.authors),
+        "published": extracted.published,
+        "published_raw": extracted.published_raw,
+        "modified": extracted.modified,
+        "modified_raw": extracted.modified_raw,
+        "language": extracted.language,
+        "text": extracted.text,
+        "tags": list(extracted.tags),
+        "image": extracted.image,
+        "paywalled": extracted.paywalled,
+        "word_count": extracted.word_count,
+        "fetched_at": response.date,
+        "http_status": http_status,
+        "provenance": {
+            "warc_file": response.warc_file,
+            "warc_offset": response.offset,
+            "warc_record_id": response.record_id,
+            "payload_digest": response.payload_digest,
+        },
+    }
 
 
 class ArchiveClosedError(RuntimeError):
@@ -311,16 +153,6 @@ class SiteArchive:
         self.articles_written = 0
         self.articles_unchanged = 0
         self._closed = False
-
-    def record_exchange(self, exchange: HttpExchange) -> RecordLocation:
-        """Write the request and response records of one fetch; return the response's place."""
-        self._check_open()
-        request, response = self.writer.write_exchange(exchange)
-        self.catalog.add_captures(
-            [capture_row(self.site, request), capture_row(self.site, response)]
-        )
-        self.catalog.commit()
-        return response
 
     def record_fetch(self, exchange: HttpExchange, *, state_url: str | None = None) -> Capture:
         """Record one fetch, as a revisit when its payload is already archived.
@@ -388,36 +220,6 @@ class SiteArchive:
         logger.warning("Article %s: %s (%s)", event.url, event.kind, event.detail)
         return dataclasses.replace(capture, event=event.kind)
 
-    def plan_fetch(
-        self,
-        url: str,
-        *,
-        steps: Sequence[timedelta],
-        now: datetime,
-        published: datetime | None = None,
-        from_published: bool = True,
-    ) -> FetchPlan:
-        """Whether to request an article URL now, and with which validators.
-
-        `published` is a date a feed or sitemap gave for it; it is kept as the base of the
-        recapture steps until the page itself says otherwise.
-        """
-        key = normalise_url(url)
-        state = self.catalog.url_state(key)
-        if published is not None and (state is None or state.published is None):
-            state = dataclasses.replace(
-                state or UrlState(url=key, site=self.site), published=published.isoformat()
-            )
-            self.catalog.put_url_state(state)  # committed with the next capture
-        reason = fetch_reason(history_of(state), steps, now, from_published=from_published)
-        headers: dict[str, str] = {}
-        if reason is FetchReason.RECAPTURE and state is not None:
-            if state.etag:
-                headers["If-None-Match"] = state.etag
-            if state.last_modified:
-                headers["If-Modified-Since"] = state.last_modified
-        return FetchPlan(reason, headers)
-
     def is_processed(self, state_url: str) -> bool:
         """Whether the newest 200 capture of an article URL went through extraction."""
         state = self.catalog.url_state(normalise_url(state_url))
@@ -483,66 +285,32 @@ class SiteArchive:
         """
         self._check_open()
         art_id = article_id(url, extracted.canonical_url)
-        fields = extracted.to_dict()
         latest = self.catalog.latest_version(art_id)
-        changes: Changes | None = None
+        stored: dict[str, Any] | None = None
+        previous: PreviousVersion | None = None
         if latest is not None:
-            previous = self._read_document(latest.json_path)
-            change_set = compare(
-                previous or {},
-                fields,
-                old_label=f"v{latest.version}",
-                new_label=f"v{latest.version + 1}",
-            )
-            if change_set is None and previous is not None:
-                self.articles_unchanged += 1
-                self._processed(requested_url or url, art_id, extracted.published)
-                return StoredArticle(
-                    art_id, latest.version, self.layout.root / latest.json_path, False, previous
-                )
-            if change_set is not None:
-                changes = Changes(
-                    previous_version=latest.version,
-                    previous_fetched_at=latest.fetched_at,
-                    fields=change_set.fields,
-                    diff=change_set.diff,
-                )
-        version = 1 if latest is None else latest.version + 1
-        article = Article(
-            id=art_id,
-            url=url,
-            requested_url=requested_url if requested_url != url else None,
-            canonical_url=extracted.canonical_url,
+            stored = self._read_document(latest.json_path)
+            previous = PreviousVersion(latest.version, latest.fetched_at, stored)
+        fields = _capture_fields(
+            extracted,
+            art_id=art_id,
             site=self.site,
-            section=section,
-            is_article=extracted.is_article,
-            title=extracted.title,
-            description=extracted.description,
-            authors=list(extracted.authors),
-            published=extracted.published,
-            published_raw=extracted.published_raw,
-            modified=extracted.modified,
-            modified_raw=extracted.modified_raw,
-            language=extracted.language,
-            text=extracted.text,
-            tags=list(extracted.tags),
-            image=extracted.image,
-            paywalled=extracted.paywalled,
-            word_count=extracted.word_count,
-            fetched_at=response.date,
+            response=response,
+            url=url,
             http_status=http_status,
-            version=version,
-            changes=changes,
-            provenance=Provenance(
-                warc_file=response.warc_file,
-                warc_offset=response.offset,
-                warc_record_id=response.record_id,
-                payload_digest=response.payload_digest,
-            ),
-            extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=EXTRACTOR_VERSION),
+            section=section,
+            requested_url=requested_url,
         )
+        article = next_version(fields, previous)
+        if article is None:
+            assert latest is not None and stored is not None  # unchanged from a stored version
+            self.articles_unchanged += 1
+            self._processed(requested_url or url, art_id, extracted.published)
+            return StoredArticle(
+                art_id, latest.version, self.layout.root / latest.json_path, False, stored
+            )
         payload = article.to_json_bytes()
-        path = self.layout.article_path(self.site, art_id, response.date, version)
+        path = self.layout.article_path(self.site, art_id, response.date, article.version)
         atomic_write_bytes(path, payload)
         # Not the page's URL: replay tools would take the JSON for the page (pywb does).
         meta = self.writer.write_metadata(
@@ -560,7 +328,7 @@ class SiteArchive:
         self._processed(requested_url or url, art_id, extracted.published)
         self.catalog.commit()
         self.articles_written += 1
-        return StoredArticle(art_id, version, path, True, document)
+        return StoredArticle(art_id, article.version, path, True, document)
 
     def _processed(self, state_url: str, art_id: str, published: str | None) -> None:
         key = normalise_url(state_url)
@@ -601,8 +369,6 @@ class SiteArchive:
             self._write_index(path)
 
     def _write_index(self, path: Path) -> None:
-        from archiver.store.cdxj import write_index  # archiver.store.cdxj imports this module
-
         try:
             write_index(self.layout, self.site, path)
         except Exception:

@@ -14,7 +14,6 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,9 @@ from cdxj_indexer import CDXJIndexer
 from warcio.recordloader import ArchiveLoadFailed
 from warcio.timeutils import iso_date_to_timestamp
 
-from archiver.store.archive import ArchiveLayout
 from archiver.store.fsutil import atomic_write_text
+from archiver.store.layout import ArchiveLayout
+from archiver.store.timestamps import parse_timestamp
 from archiver.warc import read_record
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,6 @@ logger = logging.getLogger(__name__)
 #: The WARC record types an index lists.
 INDEXED_TYPES = ("response", "revisit", "resource")
 INDEX_SUFFIX = ".cdxj"
-_PAD_TIMESTAMP = "10000101000000"  # pywb's PAD_14_DOWN: "2026" means 2026-01-01 00:00:00
 
 
 @dataclass(frozen=True)
@@ -177,14 +176,6 @@ def iter_index_files(layout: ArchiveLayout) -> Iterator[tuple[str, Path]]:
         for entry in sorted(os.scandir(site.path), key=lambda e: e.name):
             if entry.name.endswith(INDEX_SUFFIX) and entry.is_file():
                 yield site.name, Path(entry.path)
-
-
-def parse_timestamp(timestamp: str) -> datetime:
-    """A CDX timestamp (4 to 14 digits, padded as pywb pads them) as an aware UTC datetime."""
-    if not timestamp.isdigit() or not 4 <= len(timestamp) <= 14:
-        raise ValueError(f"expected a timestamp of 4 to 14 digits, got {timestamp!r}")
-    padded = timestamp + _PAD_TIMESTAMP[len(timestamp) :]
-    return datetime.strptime(padded, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
 _Stamp = tuple[int, int, int]  # (mtime_ns, size, inode): an atomic rename changes the inode

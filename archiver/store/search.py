@@ -1,4 +1,4 @@
-"""Full-text search over articles: the query syntax, snippet markers and hits (SQL: catalog.py).
+"""Full-text search over articles: the query syntax, snippet markers and hits (SQL: fulltext.py).
 
 A query is user input, never FTS5 syntax: every word must occur (in the title or the text),
 ``"two words"`` is an exact phrase, a trailing ``*`` makes a word a prefix (``harb*``), and case

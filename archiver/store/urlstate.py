@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
-from archiver.crawl.recapture import UrlHistory
-from archiver.store.catalog import EventRow, UrlState
+from archiver.store.rows import EventRow, UrlState
 
 #: Statuses that say an archived article is gone.
 GONE_STATUSES = frozenset({404, 410})
@@ -100,29 +98,4 @@ def _event(kind: str, state: UrlState, fetch: Fetch, detail: str) -> EventRow:
         date=fetch.date,
         status=fetch.status,
         detail=detail,
-    )
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """An ISO date or datetime from the catalog as an aware datetime (dates: midnight UTC)."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
-
-
-def history_of(state: UrlState | None) -> UrlHistory | None:
-    """The recapture policy's view of a URL state."""
-    if state is None:
-        return None
-    return UrlHistory(
-        first_captured=parse_time(state.first_captured),
-        last_fetched=parse_time(state.last_fetched),
-        processed=state.processed,
-        published=parse_time(state.published),
     )

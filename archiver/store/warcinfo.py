@@ -1,0 +1,36 @@
+"""The warcinfo record's fields: which software, host, user agent and config made the records."""
+
+from __future__ import annotations
+
+import platform
+import socket
+from collections.abc import Mapping
+
+from archiver import __version__
+
+
+def build_warcinfo(
+    *,
+    user_agent: str,
+    robots: str,
+    config_name: str | None = None,
+    config_hash: str | None = None,
+    operator: str | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The warcinfo fields describing how this archive's records were made."""
+    fields = {
+        "software": f"archiver/{__version__} (Python {platform.python_version()})",
+        "hostname": socket.gethostname(),
+        "http-header-user-agent": user_agent,
+        "robots": robots,
+    }
+    if operator:
+        fields["operator"] = operator
+    if config_name:
+        fields["isPartOf"] = config_name
+        fields["archiver-config-name"] = config_name
+    if config_hash:
+        fields["archiver-config-sha256"] = config_hash
+    fields.update(extra or {})
+    return fields
