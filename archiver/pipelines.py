@@ -10,11 +10,10 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
-from archiver.extraction.extract import ExtractHints
+from archiver.config import ExtractHints
 from archiver.extraction.fields import ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, ExtractionPool, extract_outcome
 from archiver.items import FetchedPage
-from archiver.jobs.reextract import hints_from_config
 
 logger = logging.getLogger(__name__)
 
@@ -89,4 +88,4 @@ class ExtractAndStorePipeline:
 def hints_for(spider: Any) -> ExtractHints | None:
     """Per-site extraction hints from the spider's config, if it has one."""
     config = getattr(spider, "config", None)
-    return None if config is None else hints_from_config(config)
+    return None if config is None else config.extract

@@ -11,7 +11,6 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -23,6 +22,7 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
+from archiver.config import ExtractHints
 from archiver.extraction.authors import (
     authors_from_bylines,
     authors_from_microdata,
@@ -53,7 +53,6 @@ from archiver.extraction.structured import PageData, read_page
 from archiver.extraction.title import choose_title, similar
 
 __all__ = [
-    "ExtractHints",
     "ExtractionError",
     "extract",
 ]
@@ -73,15 +72,6 @@ class ExtractionError(Exception):
     def __init__(self, reason: str, detail: str | None = None) -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class ExtractHints:
-    """Per-site hints from the site config's ``extract:`` section."""
-
-    body_selector: str | None = None
-    drop_selectors: tuple[str, ...] = ()
-    favor: str | None = None  # "precision" | "recall" | None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -210,7 +200,7 @@ def _paragraphs(text: str | None) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
-def _drop_selectors(tree: Any, selectors: tuple[str, ...]) -> None:
+def _drop_selectors(tree: Any, selectors: list[str]) -> None:
     from lxml.cssselect import CSSSelector  # optional dependency (cssselect), only for hints
 
     for css in selectors:
@@ -386,8 +376,12 @@ def extract(
     *,
     encoding: str | None = None,
 ) -> ExtractedArticle:
-    """Extract article fields from a page; raise :class:`ExtractionError` only when unparseable."""
-    hints = hints or ExtractHints()
+    """Extract article fields from a page; raise :class:`ExtractionError` only when unparseable.
+
+    ``hints`` are the site config's ``extract:`` section (none: the defaults).
+    """
+    if hints is None:
+        hints = ExtractHints()
     now = datetime.now(UTC)
     tree = _parse(html, encoding)
     page = read_page(tree)

@@ -23,8 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from archiver.config import SiteConfig, load_site_config
-from archiver.extraction.extract import ExtractHints
+from archiver.config import ExtractHints, SiteConfig, load_site_config
 from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, ExtractionPool
 from archiver.store.archive import ArchiveLayout, normalise_url, store_document
@@ -117,16 +116,6 @@ class _Page:
     hints: ExtractHints | None
 
 
-def hints_from_config(config: SiteConfig) -> ExtractHints:
-    """The extraction hints of a site config (what the crawl's pipeline passes to extract())."""
-    hints = config.extract
-    return ExtractHints(
-        body_selector=hints.body_selector,
-        drop_selectors=tuple(hints.drop_selectors),
-        favor=hints.favor,
-    )
-
-
 def page_encoding(content_type: str | None, body: bytes) -> str:
     """The encoding Scrapy's ``TextResponse.encoding`` gives a page, which the crawl passes to
     extract(): BOM, Content-Type charset, ``<meta>`` charset, else detected from the bytes."""
@@ -202,7 +191,7 @@ class _Hints:
             return None
         if info.get("archiver-config-sha256") not in (None, config.config_hash):
             self._warn(name, "the config of %r changed since the crawl: using its current hints")
-        return hints_from_config(config)
+        return config.extract
 
     def _warn(self, name: str, message: str) -> None:
         if (name, message) not in self._warned:
