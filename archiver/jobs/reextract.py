@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from archiver.config import ExtractHints, SiteConfig, load_site_config
+from archiver.extraction.decode import page_encoding
 from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, ExtractionPool
 from archiver.store.archive import ArchiveLayout, normalise_url, store_document
@@ -114,47 +115,6 @@ class _Page:
     body: bytes
     encoding: str | None
     hints: ExtractHints | None
-
-
-def page_encoding(content_type: str | None, body: bytes) -> str:
-    """The encoding Scrapy's ``TextResponse.encoding`` gives a page, which the crawl passes to
-    extract(): BOM, Content-Type charset, ``<meta>`` charset, else detected from the bytes."""
-    from w3lib.encoding import (
-        html_body_declared_encoding,
-        http_content_type_encoding,
-        read_bom,
-        resolve_encoding,
-    )
-
-    declared = (
-        read_bom(body)[0]
-        or http_content_type_encoding(content_type)
-        or html_body_declared_encoding(body)
-    )
-    if declared:
-        return declared
-    detected: str | None = None
-    for candidate in ("ascii", "utf-8"):
-        try:
-            body.decode(candidate)
-        except UnicodeError:
-            continue
-        detected = resolve_encoding(candidate)
-        break
-    else:
-        detected = _detect_encoding(body)
-    if detected in ("utf-16", "utf-32"):
-        detected += "-be"
-    return detected or "ascii"
-
-
-def _detect_encoding(body: bytes) -> str | None:
-    """charset_normalizer's guess, as Scrapy makes it for bytes neither ASCII nor UTF-8."""
-    from charset_normalizer import from_bytes
-    from w3lib.encoding import resolve_encoding
-
-    match = from_bytes(body).best()
-    return resolve_encoding(match.encoding) if match else None
 
 
 def _textual(mime: str | None) -> bool:
