@@ -13,8 +13,8 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from archiver import signals as archiver_signals
+from archiver.config import ExtractHints
 from archiver.extensions import SiteArchiveExtension
-from archiver.extraction.extract import ExtractHints
 from archiver.extraction.fields import ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, ExtractionPool, extract_outcome
 from archiver.items import FetchedPage, ListingSnapshot, PageNotExtracted

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from archiver.config import ExtractHints
 from archiver.extraction.authors import authors_from_jsonld, clean_authors
 from archiver.extraction.dates import parse_date
 from archiver.extraction.decode import decode_html
-from archiver.extraction.extract import ExtractHints, ExtractionError, extract
+from archiver.extraction.extract import ExtractionError, extract
 from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.extraction.title import strip_site_suffix
 
@@ -347,10 +348,10 @@ def test_garbage_never_raises_unexpected(data: bytes | str) -> None:
 def test_hints_drop_and_body_selector() -> None:
     extra = "Sponsored content that should never be in the body of this article at all."
     html = page(paragraphs=[*PARAGRAPHS, f"<span class='promo'>{extra}</span>"])
-    assert extra not in (extract(html, URL, ExtractHints(drop_selectors=(".promo",))).text or "")
+    assert extra not in (extract(html, URL, ExtractHints(drop_selectors=[".promo"])).text or "")
     art = extract(html, URL, ExtractHints(body_selector="article", favor="precision"))
     assert art.text is not None and "The river rose" in art.text
-    assert extract(html, URL, ExtractHints(body_selector="!!bad((")).is_article
+    assert extract(html, URL, ExtractHints.model_construct(body_selector="!!bad((")).is_article
 
 
 # --------------------------------------------------------------------------- charsets

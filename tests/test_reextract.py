@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from archiver.extraction.decode import page_encoding
 from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
-from archiver.jobs.reextract import EXTRACTED_FIELDS, page_encoding
+from archiver.jobs.reextract import EXTRACTED_FIELDS
 from archiver.store.document import Article
 from tests.support import crawl_demo, run_archiver
 

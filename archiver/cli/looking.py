@@ -49,13 +49,12 @@ def extract_file(
     from archiver.extraction.extract import ExtractionError, extract
     from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION
     from archiver.jobs.oneoff import BadUrl, check_url
-    from archiver.jobs.reextract import hints_from_config
 
     try:
         check_url(url)
     except BadUrl as exc:
         raise ConfigProblem(str(exc)) from exc
-    hints = hints_from_config(load_config(config_path)) if config_path else None
+    hints = load_config(config_path).extract if config_path else None
     try:
         article = extract(html_file.read(), url, hints, encoding=encoding)
     except ExtractionError as exc:

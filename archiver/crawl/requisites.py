@@ -7,7 +7,6 @@ http(s) URLs without fragment in document order, each once, and never raise on b
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,11 +14,11 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import tinycss2.bytes
-import webencodings
 from lxml import etree
 from lxml import html as lxml_html
 
 from archiver.crawl.css import css_urls
+from archiver.extraction.decode import decode_html, whatwg_encoding
 
 __all__ = [
     "KINDS",
@@ -60,8 +59,6 @@ _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 # ASCII whitespace in HTML; the URL parser also strips C0 controls around a URL.
 _HTML_SPACE = " \t\n\r\f"
 _URL_STRIP = "".join(chr(c) for c in range(0x21))
-_META_CHARSET_RE = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([-\w.:]+)", re.IGNORECASE)
-_META_PRESCAN_BYTES = 4096
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
@@ -164,7 +161,7 @@ def css_requisites(css: bytes | str, base_url: str, encoding: str | None = None)
 
 def _css_into(found: _Found, css: bytes | str, base_url: str, encoding: str | None) -> None:
     if isinstance(css, bytes):
-        protocol = _encoding(encoding)
+        protocol = whatwg_encoding(encoding)
         text, _ = tinycss2.bytes.decode_stylesheet_bytes(
             css, protocol_encoding=protocol.name if protocol else None
         )
@@ -208,7 +205,7 @@ def html_requisites(
 
 def _parse_html(html: bytes | str, encoding: str | None) -> Any:
     """The document's root element, or None when there is nothing to parse."""
-    text = html if isinstance(html, str) else _decode_html(html, encoding)
+    text = html if isinstance(html, str) else decode_html(html, encoding, as_browser=True)
     # lxml refuses str with an XML encoding declaration; bytes with a fixed encoding it takes.
     data = _SURROGATE_RE.sub("\ufffd", text).encode("utf-8")
     if not data.strip():
@@ -219,35 +216,6 @@ def _parse_html(html: bytes | str, encoding: str | None) -> Any:
         return lxml_html.document_fromstring(data, parser=parser)
     except (etree.LxmlError, ValueError):
         return None
-
-
-def _decode_html(data: bytes, encoding: str | None) -> str:
-    """Decode as browsers do: BOM, then the given encoding, then a ``<meta>`` charset, UTF-8."""
-    fallback = _encoding(encoding)
-    if fallback is None:
-        match = _META_CHARSET_RE.search(data, 0, _META_PRESCAN_BYTES)
-        fallback = _encoding(match.group(1).decode("ascii", "replace") if match else None)
-        if fallback is not None and fallback.name.startswith("utf-16"):
-            fallback = None  # a <meta> saying UTF-16 is read as UTF-8 (the HTML spec)
-    text, _ = webencodings.decode(data, fallback or webencodings.UTF8, errors="replace")
-    return str(text)
-
-
-def _encoding(label: str | None) -> Any:
-    """The `webencodings.Encoding` for a WHATWG label or a Python codec name, or None.
-
-    Scrapy reports Python names (``iso8859-1``, ``euc_jp``), which are not all WHATWG labels.
-    """
-    if not label:
-        return None
-    try:
-        found = webencodings.lookup(label)
-        if found is None:
-            name = codecs.lookup(label).name
-            found = webencodings.lookup(name) or webencodings.lookup(name.replace("_", "-"))
-    except (LookupError, ValueError):  # unknown codec, or a label that is not text
-        return None
-    return found
 
 
 def _document_base(root: Any, page_url: str) -> str:

@@ -1,16 +1,21 @@
-"""Turn bylines and structured author values into clean person names."""
+"""A page's authors: clean person names from bylines and structured author values, and the
+choice among the sources a page names them in."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit
+
+from archiver.extraction.structured import PageData
 
 __all__ = [
     "authors_from_bylines",
     "authors_from_jsonld",
     "authors_from_microdata",
+    "choose_authors",
     "clean_authors",
     "jsonld_author_entries",
     "looks_like_person",
@@ -228,3 +233,84 @@ def looks_like_person(name: str) -> bool:
 def _looks_like_name(name: str) -> bool:
     words = name.split()
     return len(words) >= 2 and not any(w[:1].islower() for w in words)
+
+
+def choose_authors(
+    page: PageData,
+    art: dict[str, Any],
+    site_names: list[str],
+    fallback_author: Callable[[], str | None],
+) -> list[str]:
+    """Authors as the page's structured data names them, else from the first other source.
+
+    JSON-LD ``author`` comes first and is taken as given: persons, and organisations listed
+    beside them (a joint credit, e.g. an agency). When it names only the publisher itself
+    (a house byline), a person credited in meta tags, microdata or a "By ..." byline wins;
+    otherwise the house name is the author. A lone third-party organisation is not taken.
+    Other sources: meta tags, microdata, an on-page byline, trafilatura's (``fallback_author``,
+    called only when needed); their names equal to the site's own name are dropped.
+    """
+    entries = jsonld_author_entries(art.get("author"), page.nodes) if art else []
+    # ``site_names`` holds every JSON-LD organisation, the author's too: an agency credited
+    # as author is not the site.
+    author_orgs = {_site_key(name) for name, is_org in entries if is_org}
+    site_keys = {_site_key(n) for n in site_names} - author_orgs
+    meta = page.meta
+
+    def node_name(value: Any) -> str | None:
+        if isinstance(value, dict) and isinstance(value.get("@id"), str) and "name" not in value:
+            value = page.nodes.get(value["@id"], value)
+        if isinstance(value, dict):
+            value = value.get("name")
+        return value if isinstance(value, str) else None
+
+    own_names = [
+        page.first_meta("og:site_name", "application-name"),
+        node_name(art.get("publisher")) if art else None,
+        urlsplit(page.canonical or page.first_meta("og:url") or "").hostname,
+    ]
+    own_keys = {k for k in (_site_key(n) for n in own_names if n) if len(k) >= 3}
+
+    def is_own(name: str) -> bool:
+        key = _site_key(name)
+        return bool(key) and any(k == key or k in key or key in k for k in own_keys)
+
+    sources: list[Any] = [
+        lambda: clean_authors(
+            v
+            for key in (
+                "author",
+                "article:author",
+                "parsely-author",
+                "sailthru.author",
+                "dc.creator",
+                "byl",
+            )
+            for v in meta.get(key, [])
+            if not v.lower().startswith(("http", "@", "www."))
+        ),
+        lambda: authors_from_microdata(page.itemprops.get("author", []), page.bylines),
+        lambda: authors_from_bylines(page.bylines),
+        lambda: clean_authors((fallback_author() or "").split(";")),
+    ]
+
+    if any(not is_org and not is_own(name) for name, is_org in entries):
+        return [name for name, _ in entries]
+    house = [name for name, is_org in entries if not is_org or is_own(name)]
+    if house:
+        prefixed = lambda: authors_from_bylines(page.bylines, require_prefix=True)  # noqa: E731
+        for source in (*sources[:2], prefixed):
+            names = [n for n in source() if _site_key(n) not in site_keys and not is_own(n)]
+            if any(looks_like_person(n) for n in names):
+                return names
+        return house
+    for source in sources:
+        names = [n for n in source() if _site_key(n) not in site_keys]
+        if names:
+            return list(names)
+    return []
+
+
+def _site_key(name: str) -> str:
+    key = re.sub(r"^www\.|\.(?:com|de|at|ch|net|org|co\.uk|[a-z]{2})$", "", name.casefold().strip())
+    return re.sub(r"\W+", "", key)

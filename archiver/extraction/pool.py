@@ -10,7 +10,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from archiver.extraction.extract import ExtractHints, ExtractionError, extract
+from archiver.config import ExtractHints
+from archiver.extraction.extract import ExtractionError, extract
 from archiver.extraction.fields import ExtractedArticle
 
 logger = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from archiver.config import SiteConfig, load_site_config
-from archiver.extraction.extract import ExtractHints
+from archiver.config import ExtractHints, SiteConfig, load_site_config
+from archiver.extraction.decode import page_encoding
 from archiver.extraction.fields import ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, ExtractionPool
 from archiver.store.archive import store_document
@@ -121,57 +121,6 @@ class _Page:
     hints: ExtractHints | None
 
 
-def hints_from_config(config: SiteConfig) -> ExtractHints:
-    """The extraction hints of a site config (what the crawl's pipeline passes to extract())."""
-    hints = config.extract
-    return ExtractHints(
-        body_selector=hints.body_selector,
-        drop_selectors=tuple(hints.drop_selectors),
-        favor=hints.favor,
-    )
-
-
-def page_encoding(content_type: str | None, body: bytes) -> str:
-    """The encoding Scrapy's ``TextResponse.encoding`` gives a page, which the crawl passes to
-    extract(): BOM, Content-Type charset, ``<meta>`` charset, else detected from the bytes."""
-    from w3lib.encoding import (
-        html_body_declared_encoding,
-        http_content_type_encoding,
-        read_bom,
-        resolve_encoding,
-    )
-
-    declared = (
-        read_bom(body)[0]
-        or http_content_type_encoding(content_type)
-        or html_body_declared_encoding(body)
-    )
-    if declared:
-        return declared
-    detected: str | None = None
-    for candidate in ("ascii", "utf-8"):
-        try:
-            body.decode(candidate)
-        except UnicodeError:
-            continue
-        detected = resolve_encoding(candidate)
-        break
-    else:
-        detected = _detect_encoding(body)
-    if detected in ("utf-16", "utf-32"):
-        detected += "-be"
-    return detected or "ascii"
-
-
-def _detect_encoding(body: bytes) -> str | None:
-    """charset_normalizer's guess, as Scrapy makes it for bytes neither ASCII nor UTF-8."""
-    from charset_normalizer import from_bytes
-    from w3lib.encoding import resolve_encoding
-
-    match = from_bytes(body).best()
-    return resolve_encoding(match.encoding) if match else None
-
-
 def _textual(mime: str | None) -> bool:
     """Whether Scrapy makes a TextResponse (which has an encoding) of this media type."""
     if mime is None:
@@ -206,7 +155,7 @@ class _Hints:
             return None
         if info.get("archiver-config-sha256") not in (None, config.config_hash):
             self._warn(name, "the config of %r changed since the crawl: using its current hints")
-        return hints_from_config(config)
+        return config.extract
 
     def _warn(self, name: str, message: str) -> None:
         if (name, message) not in self._warned:

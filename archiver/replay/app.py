@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from archiver.config import SITE_KEY_RE
-from archiver.crawl.requisites import _decode_html as decode_html
+from archiver.extraction.decode import decode_html
 from archiver.replay import pages
 from archiver.replay.css import decode_css, rewrite_css
 from archiver.replay.resources import Capture, NotArchived, Resources, replay_headers
@@ -225,7 +225,7 @@ class ReplayApp:
         content_type = capture.content_type or "application/octet-stream"
         if modifier not in RAW_MODIFIERS and mime in _HTML_TYPES:
             banner = self._banner(capture) if modifier == PAGE else None
-            text = decode_html(body, capture.charset)
+            text = decode_html(body, capture.charset, as_browser=True)
             body = rewrite_html(text, capture.url, urls, banner).encode("utf-8")
             content_type = f"{mime}; charset=utf-8"
         elif modifier not in RAW_MODIFIERS and mime == "text/css":

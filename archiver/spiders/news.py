@@ -30,7 +30,6 @@ from archiver.crawl.sources import (
     sitemaps_in_robots,
 )
 from archiver.items import FetchedPage, ListingSnapshot, PageNotExtracted
-from archiver.jobs.reextract import hints_from_config
 from archiver.spiders.base import ArchivingSpider
 from archiver.spiders.requisites import RequisiteFetching
 
@@ -123,7 +122,7 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             settings.set(f"ARCHIVER_REQUISITES_{key}", value, priority="spider")
         if rules.scope == "none":
             settings.set("ARCHIVER_REQUISITES", False, priority="spider")
-        settings.set("ARCHIVER_EXTRACT_HINTS", hints_from_config(self.config), priority="spider")
+        settings.set("ARCHIVER_EXTRACT_HINTS", self.config.extract, priority="spider")
 
     @property
     def site_key(self) -> str:
