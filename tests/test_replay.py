@@ -28,6 +28,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archiver.demo_site.server import SITE_DIR
+from archiver.fsutil import atomic_write_text
 from archiver.replay.app import PAGES_CSP, REPLAY_CSP, ReplayApp, Reply
 from archiver.replay.css import rewrite_css
 from archiver.replay.pages import BANNER_ID, marked
@@ -37,7 +38,6 @@ from archiver.replay.server import ReplayServer
 from archiver.replay.urls import BadPath, ReplayUrls, parse_replay_path, timestamp14
 from archiver.store.catalog import Catalog
 from archiver.store.cdxj import CdxjIndex, cdxj_text, index_warc, surt_key
-from archiver.store.fsutil import atomic_write_text
 from archiver.store.layout import ArchiveLayout
 from archiver.store.rows import ArticleRow
 from archiver.warc import read_record

@@ -1,4 +1,4 @@
-"""archiver.warc: records, rotating writer, reader, recovery (and archiver.store.fsutil)."""
+"""archiver.warc: records, rotating writer, reader, recovery (and archiver.fsutil)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.store.fsutil import atomic_write_bytes, atomic_write_text
+from archiver.fsutil import atomic_write_bytes, atomic_write_text
 from archiver.warc import (
     HttpExchange,
     RecordLocation,
@@ -640,7 +640,7 @@ def test_round_trip(
 def test_core_does_not_import_scrapy() -> None:
     code = (
         "import sys; sys.modules['scrapy'] = None\n"
-        "import archiver.warc, archiver.store.fsutil\n"
+        "import archiver.warc, archiver.fsutil\n"
         "assert not [m for m in sys.modules if m.startswith('scrapy') and sys.modules[m]]\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from archiver.demo_site.server import SITE_DIR, SiteFiles, load_manifest, make_server
+from archiver.fsutil import atomic_write_text
 from archiver.httpserver import stop_on_signal
-from archiver.store.fsutil import atomic_write_text
 
 DEFAULT_PORT = 8093
 

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from archiver import __version__
+from archiver.fsutil import fsync_directory
 from archiver.jobs.reindex import iter_warc_files
 from archiver.store.catalog import iter_article_documents
 from archiver.store.cdxj import CdxjEntry, cdxj_text, index_path, index_warc
-from archiver.store.fsutil import fsync_directory
 from archiver.store.layout import ArchiveLayout
 
 logger = logging.getLogger(__name__)

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from archiver import __version__
+from archiver.fsutil import atomic_write_text
 from archiver.httpserver import LocalHTTPServer, stop_on_signal
 from archiver.replay.app import ReplayApp, Reply, failure, not_allowed
 from archiver.store.cdxj import CdxjIndex
-from archiver.store.fsutil import atomic_write_text
 
 __all__ = ["ReplayServer", "make_server", "run"]
 

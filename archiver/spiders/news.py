@@ -8,18 +8,17 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
-from archiver import __version__
 from archiver import signals as archiver_signals
 from archiver.config import Section, SiteConfig, load_site_config
 from archiver.crawl.links import absolute_links, in_scope, is_article_url, section_for, unique
 from archiver.crawl.recapture import plan_fetch
+from archiver.crawl.site import crawl_settings, entry_summary, robots_urls
 from archiver.crawl.sources import (
     SourceEntry,
     SourceError,
@@ -48,14 +47,6 @@ DEFAULT_NEXT_PAGE = (
 SOURCES_WAIT_SECONDS = 300.0
 #: Sitemap indexes listing indexes are followed this deep.
 MAX_SITEMAP_DEPTH = 3
-
-
-def user_agent_for(config: SiteConfig) -> str:
-    """The User-Agent: names the project and a contact URL from the config."""
-    if config.crawl.user_agent:
-        return config.crawl.user_agent
-    contact = f"; +{config.contact}" if config.contact else ""
-    return f"archiver/{__version__} (news archiving{contact})"
 
 
 def resolve_config_path(config: str | None, site: str | None) -> Path:
@@ -97,32 +88,8 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
 
     def apply_config_settings(self) -> None:
         """Config values become settings at spider priority (so `-s KEY=VALUE` still wins)."""
-        crawl = self.config.crawl
-        settings = self.crawler.settings
-        settings.set("DOWNLOAD_DELAY", crawl.download_delay, priority="spider")
-        settings.set("ROBOTSTXT_OBEY", crawl.obey_robots, priority="spider")
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", crawl.concurrency, priority="spider")
-        settings.set("USER_AGENT", user_agent_for(self.config), priority="spider")
-        if crawl.download_delay == 0:
-            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
-        if crawl.max_pages:
-            settings.set("CLOSESPIDER_PAGECOUNT", crawl.max_pages, priority="spider")
-        rules = self.config.requisites
-        settings.set("ARCHIVER_SITE_DOMAINS", list(self.config.allowed_domains), priority="spider")
-        for key, value in (
-            ("SCOPE", rules.scope),
-            ("HOSTS", list(rules.hosts)),
-            ("BLOCK", list(rules.block)),
-            ("BLOCK_LISTS", [str(p) for p in self.config.block_list_paths()]),
-            ("DEFAULT_BLOCKLIST", rules.default_blocklist),
-            ("MAX_PER_PAGE", rules.max_per_page),
-            ("HOST_FAILURES", rules.host_failures),
-            ("TIMEOUT", rules.timeout),
-        ):
-            settings.set(f"ARCHIVER_REQUISITES_{key}", value, priority="spider")
-        if rules.scope == "none":
-            settings.set("ARCHIVER_REQUISITES", False, priority="spider")
-        settings.set("ARCHIVER_EXTRACT_HINTS", self.config.extract, priority="spider")
+        for key, value in crawl_settings(self.config).items():
+            self.crawler.settings.set(key, value, priority="spider")
 
     @property
     def site_key(self) -> str:
@@ -422,22 +389,3 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         if kind in ("feed", "sitemap", "robots"):
             self.source_finished()
         logger.warning("Could not fetch %s %s: %s", kind, request.url if request else "?", reason)
-
-
-def entry_summary(entry: SourceEntry) -> dict[str, Any]:
-    """A listed article as kept in a section snapshot."""
-    return {
-        "url": entry.url,
-        "title": entry.title,
-        "published": entry.published.isoformat() if entry.published else None,
-    }
-
-
-def robots_urls(config: SiteConfig) -> list[str]:
-    """robots.txt of every site the config's sources are on (or of its allowed domains)."""
-    sources = [s.url for s in config.sections] + [str(u) for u in config.feeds]
-    sources += [str(u) for u in config.sitemaps]
-    origins = [f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in sources]
-    if not origins:
-        origins = [f"https://{domain}" for domain in config.allowed_domains]
-    return [f"{origin}/robots.txt" for origin in unique(origins)]

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from archiver.extraction.fields import ExtractedArticle
+from archiver.fsutil import atomic_write_bytes
 from archiver.store.catalog import Catalog
 from archiver.store.cdxj import write_index
 from archiver.store.document import Article, SectionSnapshot
-from archiver.store.fsutil import atomic_write_bytes
 from archiver.store.identity import (
     article_id,
     article_metadata_uri,

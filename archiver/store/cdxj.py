@@ -21,7 +21,7 @@ from cdxj_indexer import CDXJIndexer
 from warcio.recordloader import ArchiveLoadFailed
 from warcio.timeutils import iso_date_to_timestamp
 
-from archiver.store.fsutil import atomic_write_text
+from archiver.fsutil import atomic_write_text
 from archiver.store.layout import ArchiveLayout
 from archiver.store.timestamps import parse_timestamp
 from archiver.warc import read_record

@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from warcio.recordloader import ArcWarcRecord
 
-from archiver.store.fsutil import fsync_directory
+from archiver.fsutil import fsync_directory
 from archiver.warc import records
 from archiver.warc.records import HttpExchange, RecordLocation
 
