@@ -32,8 +32,10 @@ from archiver.warc import (
     payload_digest,
     read_record,
     recover_open_files,
+    request_target,
 )
 from archiver.warc import records as rec
+from archiver.warc.http_headers import status_line
 from archiver.warc.writer import complete_members_end
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -254,9 +256,9 @@ def test_body_is_decoded_drops_content_encoding() -> None:
 
 
 def test_status_line_reason() -> None:
-    assert rec.status_line(exchange(status=404, reason=None)) == "404 Not Found"
-    assert rec.status_line(exchange(status=599, reason=None)) == "599 "
-    assert rec.status_line(exchange(status=200, reason="Fine")) == "200 Fine"
+    assert status_line(exchange(status=404, reason=None)) == "404 Not Found"
+    assert status_line(exchange(status=599, reason=None)) == "599 "
+    assert status_line(exchange(status=200, reason="Fine")) == "200 Fine"
 
 
 def test_latin1_header_bytes_round_trip(tmp_path: Path) -> None:
@@ -631,7 +633,7 @@ def test_round_trip(
     assert got.target_uri == url
     assert got.http_headers.headers == build_http_headers(ex)
     assert sent.raw_payload == body[:50]
-    assert sent.http_headers.statusline == f"{rec.request_target(url)} HTTP/1.1"
+    assert sent.http_headers.statusline == f"{request_target(url)} HTTP/1.1"
 
 
 # -- no Scrapy in the core; atomic writes -------------------------------------------------

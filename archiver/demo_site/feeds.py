@@ -11,8 +11,9 @@ from email.utils import format_datetime
 from xml.sax.saxutils import escape as xml_escape
 
 from archiver.demo_site.content import Story
+from archiver.demo_site.paths import section_of, story_path
 from archiver.demo_site.server import BASE_URL_PLACEHOLDER as BASE
-from archiver.demo_site.templates import SITE_NAME, section_of, story_path
+from archiver.demo_site.templates.chrome import SITE_NAME
 
 DISALLOWED = ("/private/",)
 SITEMAPS = ("/sitemap.xml", "/news-sitemap.xml")

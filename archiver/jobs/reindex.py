@@ -25,7 +25,7 @@ from archiver.store.rows import (
 )
 from archiver.store.urlstate import Fetch, is_home_redirect, observe_fetch, observe_processed
 from archiver.warc import iter_records
-from archiver.warc.records import location
+from archiver.warc.location import location
 
 logger = logging.getLogger(__name__)
 

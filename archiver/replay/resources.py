@@ -21,8 +21,8 @@ from archiver.replay.rewrite import rewrite_refresh
 from archiver.replay.urls import PAGE, ReplayUrls, timestamp14
 from archiver.store.cdxj import CdxjEntry, CdxjIndex
 from archiver.warc import read_record
+from archiver.warc.http_headers import mime_type
 from archiver.warc.reader import StoredRecord
-from archiver.warc.records import mime_type
 
 __all__ = ["Capture", "NotArchived", "Resources", "inside", "replay_headers"]
 

@@ -35,7 +35,8 @@ from archiver.store.rows import (
 from archiver.store.urlstate import Fetch, observe_fetch, observe_processed
 from archiver.store.versions import PreviousVersion, next_version
 from archiver.warc import HttpExchange, RecordLocation, WarcWriter
-from archiver.warc.records import header_value, payload_digest
+from archiver.warc.http_headers import header_value
+from archiver.warc.records import payload_digest
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
-from archiver.warc.records import mime_type
+from archiver.warc.http_headers import mime_type
 
 logger = logging.getLogger(__name__)
 

@@ -6,19 +6,19 @@ The file side (gzip members, rotation) lives in :mod:`archiver.warc.writer`.
 
 from __future__ import annotations
 
-import http
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
-from typing import Any
-from urllib.parse import urlsplit
 
 from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
+
+from archiver.warc.exchange import HttpExchange
+from archiver.warc.http_headers import one_line, request_block, response_block
+from archiver.warc.location import RecordLocation
 
 WARC_VERSION = "WARC/1.1"
 CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
@@ -48,183 +48,11 @@ RESERVED_WARC_HEADERS = frozenset(
 _BUILDER = RecordBuilder(warc_version=WARC_VERSION)
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class HttpExchange:
-    """One HTTP fetch as plain data (built by the Scrapy adapter from a Request/Response).
-
-    Header names and values are ``str``; decode wire bytes as ISO-8859-1 (latin-1) so that
-    every byte round-trips: headers are written back in latin-1 (UTF-8 only for characters
-    outside latin-1). CR and LF inside names or values are replaced by spaces.
-    """
-
-    url: str  # full URL including the query string; WARC-Target-URI
-    method: str  # "GET"
-    request_headers: list[tuple[str, str]]  # as sent (names as given)
-    request_body: bytes
-    protocol: str  # "HTTP/1.1": used in the request line and the status line
-    status: int
-    reason: str | None  # None -> the http.HTTPStatus phrase, or "" for an unknown code
-    response_headers: list[tuple[str, str]]  # as received (may repeat names; order kept)
-    body: bytes  # as received: still Content-Encoded, already de-chunked
-    body_is_decoded: bool = False  # True when only the decoded body is available
-    ip_address: str | None = None  # WARC-IP-Address when known
-    fetched_at: datetime = field(default_factory=_utcnow)  # tz-aware; WARC-Date (UTC, µs)
-
-    def __post_init__(self) -> None:
-        if self.fetched_at.tzinfo is None:
-            raise ValueError("HttpExchange.fetched_at must be timezone-aware")
-
-
-@dataclass(frozen=True)
-class RecordLocation:
-    """Where a record was written, and what an index needs to know about it."""
-
-    warc_file: str  # final file name (never ".open"), relative to the writer's directory
-    offset: int  # byte offset of the record's gzip member in the file
-    length: int  # compressed length of that member
-    record_id: str  # "<urn:uuid:...>"
-    record_type: str  # "request" | "response" | "metadata" | "warcinfo" | "revisit"
-    target_uri: str | None
-    date: str  # WARC-Date as written: ISO 8601, UTC, microseconds, "Z"
-    payload_digest: str | None  # "sha1:BASE32" as warcio writes it
-    status: int | None = None  # HTTP status (response and revisit records)
-    mime: str | None = None  # Content-Type without parameters, lower-cased
-
-
-class HttpHeaderBlock(StatusAndHeaders):
-    """warcio's StatusAndHeaders, serialised as latin-1 instead of %-encoded ASCII.
-
-    warcio percent-encodes non-ASCII header values; we keep the bytes as received instead.
-    """
-
-    def compute_headers_buffer(self, header_filter: Any = None) -> None:
-        lines = [f"{self.protocol} {self.statusline}", *(f"{k}: {v}" for k, v in self.headers)]
-        self.headers_buff = b"".join(_encode_line(line) for line in lines) + b"\r\n"
-
-
-def _encode_line(line: str) -> bytes:
-    try:
-        return line.encode("latin-1") + b"\r\n"
-    except UnicodeEncodeError:
-        return line.encode("utf-8") + b"\r\n"
-
-
-def _clean(value: str) -> str:
-    """No CR/LF inside a header line (it would end the line)."""
-    return value.replace("\r", " ").replace("\n", " ")
-
-
-def _clean_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(_clean(name), _clean(value)) for name, value in headers]
-
-
 def format_warc_date(when: datetime) -> str:
     """WARC-Date in WARC/1.1 form: UTC, always six fractional digits, "Z"."""
     if when.tzinfo is None:
         raise ValueError("a WARC-Date needs a timezone-aware datetime")
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def mime_type(content_type: str | None) -> str | None:
-    """Media type without parameters, lower-cased (``None`` when absent or empty)."""
-    if not content_type:
-        return None
-    return content_type.split(";", 1)[0].strip().lower() or None
-
-
-def header_value(headers: Iterable[tuple[str, str]], name: str) -> str | None:
-    """First value of a header, by case-insensitive name."""
-    lname = name.lower()
-    return next((v for k, v in headers if k.lower() == lname), None)
-
-
-def request_target(url: str) -> str:
-    """The request-target of a request line: path plus query string ("/a?b=1")."""
-    parts = urlsplit(url)
-    target = parts.path or "/"
-    if parts.query or url.split("#", 1)[0].endswith("?"):
-        target += "?" + parts.query
-    return target
-
-
-def status_line(exchange: HttpExchange) -> str:
-    """ "200 OK"; an unknown code with no reason keeps the trailing space ("599 ")."""
-    reason = exchange.reason
-    if reason is None:
-        try:
-            reason = http.HTTPStatus(exchange.status).phrase
-        except ValueError:
-            reason = ""
-    return f"{exchange.status} {_clean(reason)}"
-
-
-def _keeps_content_length(exchange: HttpExchange) -> bool:
-    """Responses that carry no body by definition keep Content-Length as received."""
-    if exchange.body:
-        return False
-    return (
-        exchange.method.upper() == "HEAD"
-        or exchange.status in (204, 304)
-        or (100 <= exchange.status < 200)
-    )
-
-
-def build_http_headers(exchange: HttpExchange) -> list[tuple[str, str]]:
-    """Response headers normalised to match the body we store.
-
-    Drops Transfer-Encoding (the body is de-chunked), and Content-Encoding when the body is
-    decoded; sets Content-Length to len(body), in place of the first one or appended. HEAD,
-    1xx, 204 and 304 responses with an empty body keep their Content-Length as received.
-    Everything else is kept in order, names as given.
-    """
-    keep_length = _keeps_content_length(exchange)
-    length = str(len(exchange.body))
-    out: list[tuple[str, str]] = []
-    length_set = False
-    for name, value in _clean_headers(exchange.response_headers):
-        lname = name.strip().lower()
-        if lname == "transfer-encoding":
-            continue
-        if lname == "content-encoding" and exchange.body_is_decoded:
-            continue
-        if lname == "content-length" and not keep_length:
-            if not length_set:
-                out.append((name, length))
-                length_set = True
-            continue
-        out.append((name, value))
-    if not length_set and not keep_length:
-        out.append(("Content-Length", length))
-    return out
-
-
-def build_request_headers(exchange: HttpExchange) -> list[tuple[str, str]]:
-    """Request headers as sent, with a Host header (netloc of the URL) first if none."""
-    headers = _clean_headers(exchange.request_headers)
-    if header_value(headers, "Host") is None:
-        headers.insert(0, ("Host", urlsplit(exchange.url).netloc))
-    return headers
-
-
-def response_block(exchange: HttpExchange) -> HttpHeaderBlock:
-    """Status line and normalised headers of a response (or revisit) record."""
-    return HttpHeaderBlock(
-        status_line(exchange), build_http_headers(exchange), protocol=_protocol(exchange)
-    )
-
-
-def request_block(exchange: HttpExchange) -> HttpHeaderBlock:
-    """Request line ("GET /path?query HTTP/1.1") and headers of a request record."""
-    line = f"{request_target(exchange.url)} {_protocol(exchange)}"
-    return HttpHeaderBlock(line, build_request_headers(exchange), protocol=exchange.method)
-
-
-def _protocol(exchange: HttpExchange) -> str:
-    return exchange.protocol or "HTTP/1.1"
 
 
 def _warc_headers(
@@ -236,8 +64,8 @@ def _warc_headers(
 ) -> StatusAndHeaders:
     headers = [("WARC-Type", record_type), ("WARC-Record-ID", record_id), ("WARC-Date", date)]
     if target_uri:
-        headers.append(("WARC-Target-URI", _clean(target_uri)))
-    headers.extend((k, _clean(v)) for k, v in extra)
+        headers.append(("WARC-Target-URI", one_line(target_uri)))
+    headers.extend((k, one_line(v)) for k, v in extra)
     return StatusAndHeaders("", headers, protocol=WARC_VERSION)
 
 
@@ -394,7 +222,7 @@ def warcinfo_record(
         [
             ("WARC-Type", "warcinfo"),
             ("WARC-Record-ID", record_id),
-            ("WARC-Filename", _clean(filename)),
+            ("WARC-Filename", one_line(filename)),
             ("WARC-Date", date),
         ],
         protocol=WARC_VERSION,
@@ -410,7 +238,7 @@ def warcinfo_record(
 
 
 def _encode_field(name: str, value: str) -> bytes:
-    return f"{_clean(name)}: {_clean(value)}\r\n".encode()
+    return f"{one_line(name)}: {one_line(value)}\r\n".encode()
 
 
 def serialize(record: ArcWarcRecord) -> bytes:
@@ -418,30 +246,3 @@ def serialize(record: ArcWarcRecord) -> bytes:
     out = BytesIO()
     WARCWriter(out, gzip=False, warc_version=WARC_VERSION).write_record(record)
     return out.getvalue()
-
-
-def location(record: ArcWarcRecord, warc_file: str, offset: int, length: int) -> RecordLocation:
-    """A RecordLocation for a record that has been serialised (digests are set)."""
-    rec_headers = record.rec_headers
-    status: int | None = None
-    mime: str | None
-    http_headers = record.http_headers
-    if record.rec_type in ("response", "revisit") and http_headers:
-        status = int(http_headers.get_statuscode())
-        mime = mime_type(http_headers.get_header("Content-Type"))
-    elif record.rec_type == "request":
-        mime = None
-    else:
-        mime = mime_type(rec_headers.get_header("Content-Type"))
-    return RecordLocation(
-        warc_file=warc_file,
-        offset=offset,
-        length=length,
-        record_id=rec_headers.get_header("WARC-Record-ID"),
-        record_type=record.rec_type,
-        target_uri=rec_headers.get_header("WARC-Target-URI"),
-        date=rec_headers.get_header("WARC-Date"),
-        payload_digest=rec_headers.get_header("WARC-Payload-Digest"),
-        status=status,
-        mime=mime,
-    )

@@ -24,7 +24,8 @@ from warcio.recordloader import ArcWarcRecord
 
 from archiver.fsutil import fsync_directory
 from archiver.warc import records
-from archiver.warc.records import HttpExchange, RecordLocation
+from archiver.warc.exchange import HttpExchange
+from archiver.warc.location import RecordLocation, location
 
 logger = logging.getLogger(__name__)
 
@@ -252,7 +253,7 @@ class WarcWriter:
         self._append(b"".join(members))
         locations = []
         for rec, member in zip(batch, members, strict=True):
-            locations.append(records.location(rec, self._name, offset, len(member)))
+            locations.append(location(rec, self._name, offset, len(member)))
             offset += len(member)
         self._records_written += len(batch)
         return locations
