@@ -43,3 +43,17 @@ def run_crawl(crawler: Crawler, **spider_args: Any) -> dict[str, Any]:
     loop.run_until_complete(done.asFuture(loop))
     assert crawler.stats is not None
     return crawler.stats.get_stats()
+
+
+def stop_reactor() -> None:
+    """Shut the reactor down if a crawl started it (at the end of the test run).
+
+    Its shutdown stops its thread pool (Scrapy resolves host names there): left running,
+    those threads keep the test process from exiting once the tests are done.
+    """
+    from twisted.internet import reactor
+
+    core: Any = reactor
+    if core.running:
+        core.stop()
+        asyncio.get_event_loop().run_forever()  # until the shutdown event stops the loop
