@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,12 @@ from scrapy.utils.reactor import install_reactor, is_reactor_installed
 
 from archiver.cli.base import parse_overrides
 from archiver.config import SiteConfig, load_site_config
+from archiver.jobs.oneoff import DEFAULT_COLLECTION, PageOutcome, check_collection, check_url
 from archiver.jobs.summary import CrawlSummary
 from archiver.runner import prepare_job_dir, project_settings
 from archiver.spiders.news import NewsSpider
+from archiver.spiders.urls import UrlArchiveSpider
+from archiver.store.catalog import Catalog
 from archiver.store.layout import ArchiveLayout
 from archiver.store.locking import acquire_site_lock
 from tests.support import demo_config
@@ -113,3 +116,41 @@ def crawl_demo_in_process(tmp: Path, base_url: str, *overrides: str, runs: int =
         summary = crawl_config(config, archive, *overrides)
         assert summary.failure() is None, summary.render()
     return archive
+
+
+def archive_urls(
+    archive: Path,
+    *urls: str,
+    site: str = DEFAULT_COLLECTION,
+    requisites: bool = True,
+    ignore_robots: bool = False,
+    timeout: float = 30.0,
+    overrides: Sequence[str] = (),
+) -> list[PageOutcome]:
+    """`archiver archive URL... --archive ARCHIVE -q`, run in this process: the outcome of each
+    URL, as `--json` prints it (`archiver archive` exits 1 when one is not `ok`).
+
+    Done as the command does it: the URLs and the collection checked, the options turned into
+    the same settings, each article's JSON path looked up in the catalog. Extraction runs
+    inline.
+    """
+    checked = list(dict.fromkeys(check_url(u) for u in urls))
+    check_collection(site)
+    settings = parse_overrides(overrides)
+    settings["ARCHIVER_ARCHIVE_DIR"] = str(archive)
+    settings["ARCHIVER_EXTRACT_WORKERS"] = 0
+    settings["ROBOTSTXT_OBEY"] = not ignore_robots
+    settings["DOWNLOAD_TIMEOUT"] = timeout
+    crawler = crawler_for(UrlArchiveSpider, settings)
+    run_crawl(crawler, urls=checked, site=site, requisites=requisites)
+    spider = crawler.spider
+    assert isinstance(spider, UrlArchiveSpider)
+    outcomes = [spider.outcomes[u] for u in checked]
+    catalog_path = ArchiveLayout(archive).catalog_path
+    if any(o.article_id for o in outcomes) and catalog_path.exists():
+        with Catalog(catalog_path) as catalog:
+            for outcome in outcomes:
+                if outcome.article_id:
+                    row = catalog.article(outcome.article_id, outcome.version)
+                    outcome.json_path = row.json_path if row else None
+    return outcomes
