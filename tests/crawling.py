@@ -7,14 +7,26 @@ its asyncio loop until the crawl's Deferred fires, so the loop is idle between t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler, CrawlerRunner
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 
-from archiver.runner import project_settings
+from archiver.cli.base import parse_overrides
+from archiver.config import SiteConfig, load_site_config
+from archiver.jobs.oneoff import DEFAULT_COLLECTION, PageOutcome, check_collection, check_url
+from archiver.jobs.summary import CrawlSummary
+from archiver.runner import prepare_job_dir, project_settings
+from archiver.spiders.news import NewsSpider
+from archiver.spiders.urls import UrlArchiveSpider
+from archiver.store.catalog import Catalog
+from archiver.store.layout import ArchiveLayout
+from archiver.store.locking import acquire_site_lock
+from tests.support import demo_config
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
@@ -43,3 +55,102 @@ def run_crawl(crawler: Crawler, **spider_args: Any) -> dict[str, Any]:
     loop.run_until_complete(done.asFuture(loop))
     assert crawler.stats is not None
     return crawler.stats.get_stats()
+
+
+def stop_reactor() -> None:
+    """Shut the reactor down if a crawl started it (at the end of the test run).
+
+    Its shutdown stops its thread pool (Scrapy resolves host names there): left running,
+    those threads keep the test process from exiting once the tests are done.
+    """
+    from twisted.internet import reactor
+
+    core: Any = reactor
+    if core.running:
+        core.stop()
+        asyncio.get_event_loop().run_forever()  # until the shutdown event stops the loop
+
+
+def crawl_config(
+    config: Path | SiteConfig,
+    archive: Path,
+    *overrides: str,
+    warc_max_size: int | None = None,
+    workers: int = 0,
+    resume: bool = False,
+) -> CrawlSummary:
+    """`archiver crawl CONFIG --archive ARCHIVE -q [-s KEY=VALUE]...`, run in this process.
+
+    Done as the command does it: the config loaded from its file, the overrides parsed as
+    `-s` parses them, the site lock taken here and handed to the crawl, the request queue
+    kept in <archive>/state/jobs/<site> (Scrapy's JOBDIR) and removed when the crawl
+    finishes. Extraction runs inline (`--workers 0`) unless `workers` says otherwise.
+    """
+    site_config = config if isinstance(config, SiteConfig) else load_site_config(config)
+    settings = parse_overrides(overrides)
+    settings["ARCHIVER_ARCHIVE_DIR"] = str(archive)
+    settings["ARCHIVER_EXTRACT_WORKERS"] = workers
+    if warc_max_size is not None:
+        settings["ARCHIVER_WARC_MAX_SIZE"] = warc_max_size
+    layout = ArchiveLayout(archive)
+    job_dir = layout.job_dir(site_config.site)
+    managed = not settings.get("JOBDIR")
+    with acquire_site_lock(archive, site_config.site) as lock:
+        if managed:
+            prepare_job_dir(job_dir, resume)
+            settings["JOBDIR"] = str(job_dir)
+        settings["ARCHIVER_SITE_LOCK"] = lock
+        stats = run_crawl(crawler_for(NewsSpider, settings), config=site_config)
+    summary = CrawlSummary.from_stats(site_config.site, stats)
+    if managed and summary.finish_reason == "finished":
+        shutil.rmtree(job_dir, ignore_errors=True)
+    return summary
+
+
+def crawl_demo_in_process(tmp: Path, base_url: str, *overrides: str, runs: int = 1) -> Path:
+    """The demo site at `base_url` crawled `runs` times into tmp/archive; each run must succeed
+    (what `archiver crawl` exits 0 for)."""
+    archive = tmp / "archive"
+    config = demo_config(base_url, tmp / "demo.yaml")
+    for _ in range(runs):
+        summary = crawl_config(config, archive, *overrides)
+        assert summary.failure() is None, summary.render()
+    return archive
+
+
+def archive_urls(
+    archive: Path,
+    *urls: str,
+    site: str = DEFAULT_COLLECTION,
+    requisites: bool = True,
+    ignore_robots: bool = False,
+    timeout: float = 30.0,
+    overrides: Sequence[str] = (),
+) -> list[PageOutcome]:
+    """`archiver archive URL... --archive ARCHIVE -q`, run in this process: the outcome of each
+    URL, as `--json` prints it (`archiver archive` exits 1 when one is not `ok`).
+
+    Done as the command does it: the URLs and the collection checked, the options turned into
+    the same settings, each article's JSON path looked up in the catalog. Extraction runs
+    inline.
+    """
+    checked = list(dict.fromkeys(check_url(u) for u in urls))
+    check_collection(site)
+    settings = parse_overrides(overrides)
+    settings["ARCHIVER_ARCHIVE_DIR"] = str(archive)
+    settings["ARCHIVER_EXTRACT_WORKERS"] = 0
+    settings["ROBOTSTXT_OBEY"] = not ignore_robots
+    settings["DOWNLOAD_TIMEOUT"] = timeout
+    crawler = crawler_for(UrlArchiveSpider, settings)
+    run_crawl(crawler, urls=checked, site=site, requisites=requisites)
+    spider = crawler.spider
+    assert isinstance(spider, UrlArchiveSpider)
+    outcomes = [spider.outcomes[u] for u in checked]
+    catalog_path = ArchiveLayout(archive).catalog_path
+    if any(o.article_id for o in outcomes) and catalog_path.exists():
+        with Catalog(catalog_path) as catalog:
+            for outcome in outcomes:
+                if outcome.article_id:
+                    row = catalog.article(outcome.article_id, outcome.version)
+                    outcome.json_path = row.json_path if row else None
+    return outcomes

@@ -102,17 +102,6 @@ def warc_files(archive: Path) -> list[Path]:
     return sorted((archive / "warc").rglob("*.warc.gz"))
 
 
-def crawl_demo(tmp: Path, *extra: str, runs: int = 1) -> Path:
-    """The demo site served and crawled `runs` times into tmp/archive (extra: crawl options)."""
-    archive = tmp / "archive"
-    with demo_server(tmp) as base:
-        config = demo_config(base, tmp / "demo.yaml")
-        for _ in range(runs):
-            result = run_archiver("crawl", str(config), "--archive", str(archive), "-q", *extra)
-            assert result.returncode == 0, result.stderr[-3000:]
-    return archive
-
-
 def html_exchange(
     url: str, body: bytes = b"<html>hello</html>", *, fetched_at: datetime | None = None
 ) -> HttpExchange:

@@ -1,4 +1,7 @@
-"""`archiver archive URL...`: one-off archiving with page requisites, into the same archive."""
+"""`archiver archive URL...`: one-off archiving with page requisites, into the same archive.
+
+What the command prints and exits with is checked on the command; what ends up in the archive
+mostly on runs in this process, as the command runs them."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.jobs.oneoff import PageOutcome
+from tests.crawling import archive_urls
 from tests.oneoff_site import PARAGRAPHS, PDF, OneOffSite, oneoff_site
 from tests.support import run_archiver, tool, warc_files
 
@@ -58,7 +63,14 @@ def records(archive: Path) -> list[tuple[str, str, int | None, Any, bytes]]:
 
 
 def archive(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`archiver archive` itself, for what it prints and exits with."""
     return run_archiver("archive", "--archive", str(tmp_path / "archive"), *args)
+
+
+def as_json(outcomes: list[PageOutcome]) -> list[dict[str, Any]]:
+    """The outcomes as `archiver archive --json` prints them."""
+    data: list[dict[str, Any]] = json.loads(json.dumps([o.to_dict() for o in outcomes]))
+    return data
 
 
 @pytest.fixture(scope="module")
@@ -156,9 +168,9 @@ def test_a_500_and_a_timeout_fail_while_the_others_are_archived(
     site: OneOffSite, tmp_path: Path
 ) -> None:
     urls = [f"{site.base}/broken", f"{site.base}/slow", f"{site.base}/story"]
-    result = archive(tmp_path, "--timeout", "2", "--json", "-s", "RETRY_TIMES=0", *urls)
-    assert result.returncode == 1, result.stderr[-2000:]
-    broken, slow, story = json.loads(result.stdout)
+    outcomes = archive_urls(tmp_path / "archive", *urls, timeout=2, overrides=["RETRY_TIMES=0"])
+    assert not all(o.ok for o in outcomes)  # what `archiver archive` exits 1 for
+    broken, slow, story = as_json(outcomes)
     assert (broken["ok"], broken["status"], broken["error"]) == (False, 500, "HTTP 500")
     assert (slow["ok"], slow["status"], slow["error"]) == (False, None, "timeout")
     assert story["ok"] and story["is_article"] and story["requisites_fetched"] == len(REQUISITES)
@@ -205,14 +217,14 @@ def test_archiving_again_adds_captures_and_overwrites_nothing(
     site: OneOffSite, tmp_path: Path
 ) -> None:
     url = f"{site.base}/story"
-    first = archive(tmp_path, "--json", url)
-    again = archive(tmp_path, "--json", url)
+    first = as_json(archive_urls(tmp_path / "archive", url))
+    again = as_json(archive_urls(tmp_path / "archive", url))
     site.paragraphs = [*PARAGRAPHS[:-1], "CORRECTION: the first crossing leaves at eleven."]
     try:
-        edited = archive(tmp_path, "--json", url)
+        edited = as_json(archive_urls(tmp_path / "archive", url))
     finally:
         site.paragraphs = list(PARAGRAPHS)
-    outcomes = [json.loads(r.stdout)[0] for r in (first, again, edited)]
+    outcomes = [r[0] for r in (first, again, edited)]
     assert [o["version"] for o in outcomes] == [1, 1, 2]
     assert len({o["warc_record_id"] for o in outcomes}) == 3
     kinds = [
@@ -229,11 +241,11 @@ def test_archiving_again_adds_captures_and_overwrites_nothing(
 
 def test_robots_txt_is_obeyed_for_pages_unless_told(site: OneOffSite, tmp_path: Path) -> None:
     url = f"{site.base}/private/page"
-    refused = archive(tmp_path, "--no-requisites", url)
-    assert refused.returncode == 1
-    assert refused.stdout.split("\t")[0] == "forbidden by robots.txt"
-    allowed = archive(tmp_path, "--no-requisites", "--ignore-robots", url)
-    assert allowed.returncode == 0, allowed.stderr
+    [refused] = archive_urls(tmp_path / "archive", url, requisites=False)
+    assert not refused.ok  # exit status 1
+    assert refused.line(str(tmp_path / "archive")).split("\t")[0] == "forbidden by robots.txt"
+    [allowed] = archive_urls(tmp_path / "archive", url, requisites=False, ignore_robots=True)
+    assert allowed.ok, allowed.to_dict()  # exit status 0
     policies = set()
     for path in warc_files(tmp_path / "archive"):
         with path.open("rb") as fh:
@@ -246,8 +258,8 @@ def test_robots_txt_is_obeyed_for_pages_unless_told(site: OneOffSite, tmp_path: 
 
 def test_no_requisites_fetches_only_the_page(site: OneOffSite, tmp_path: Path) -> None:
     before = len(site.hits)
-    result = archive(tmp_path, "--no-requisites", f"{site.base}/story")
-    assert result.returncode == 0, result.stderr
+    [outcome] = archive_urls(tmp_path / "archive", f"{site.base}/story", requisites=False)
+    assert outcome.ok, outcome.to_dict()  # exit status 0
     assert {p for _, p in site.hits[before:]} == {"/robots.txt", "/story"}
 
 
@@ -256,9 +268,9 @@ def test_pages_sharing_requisites_count_them_all_and_fetch_them_once(
 ) -> None:
     before = len(site.hits)
     urls = [f"{site.base}/story", f"{site.base}/private/page"]
-    result = archive(tmp_path, "--json", "--ignore-robots", *urls)
-    assert result.returncode == 0, result.stderr[-2000:]
-    story, twin = json.loads(result.stdout)
+    outcomes = archive_urls(tmp_path / "archive", *urls, ignore_robots=True)
+    assert all(o.ok for o in outcomes), as_json(outcomes)  # exit status 0
+    story, twin = as_json(outcomes)
     assert story["requisites_fetched"] == twin["requisites_fetched"] == len(REQUISITES)
     asked = [path for _, path in site.hits[before:]]
     assert asked.count("/css/site.css") == 1 and asked.count("/fonts/serif.woff2") == 1
@@ -266,15 +278,15 @@ def test_pages_sharing_requisites_count_them_all_and_fetch_them_once(
 
 def test_a_story_gone_since_it_was_archived_is_a_takedown(site: OneOffSite, tmp_path: Path) -> None:
     url = f"{site.base}/story"
-    first = archive(tmp_path, "--no-requisites", "--json", url)
+    [first] = archive_urls(tmp_path / "archive", url, requisites=False)
     site.gone.add("/story")
     try:
-        again = archive(tmp_path, "--no-requisites", "--json", url)
+        [again] = archive_urls(tmp_path / "archive", url, requisites=False)
     finally:
         site.gone.discard("/story")
-    assert first.returncode == 0 and again.returncode == 1
-    art_id = json.loads(first.stdout)[0]["article_id"]
-    assert json.loads(again.stdout)[0]["error"] == "HTTP 404"
+    assert first.ok and not again.ok  # exit status 0, then 1
+    art_id = first.to_dict()["article_id"]
+    assert again.to_dict()["error"] == "HTTP 404"
     history = run_archiver("history", art_id, "--archive", str(tmp_path / "archive"), "--json")
     events = json.loads(history.stdout)["events"]
     assert [(e["kind"], e["status"]) for e in events] == [("takedown", 404)]

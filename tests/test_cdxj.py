@@ -20,19 +20,20 @@ from archiver.store.archive import SiteArchive
 from archiver.store.cdxj import CdxjEntry, CdxjIndex, index_warc, surt_key
 from archiver.store.layout import ArchiveLayout
 from archiver.store.warcinfo import build_warcinfo
-from tests.support import demo_config, demo_server, html_exchange, run_archiver, tool, warc_files
+from tests.crawling import crawl_config
+from tests.support import demo_config, html_exchange, run_archiver, tool, warc_files
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two crawls of the demo site: the first rolls over WARC files, the second has revisits."""
+def archive(demo_site: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two crawls of the demo site (in this process): the first rolls over WARC files, the
+    second has revisits."""
     tmp = tmp_path_factory.mktemp("cdxj-crawl")
     archive = tmp / "archive"
-    with demo_server(tmp) as base_url:
-        config = demo_config(base_url, tmp / "demo.yaml")
-        for extra in (["--warc-max-size", "60000"], []):
-            result = run_archiver("crawl", str(config), "--archive", str(archive), "-q", *extra)
-            assert result.returncode == 0, result.stderr[-3000:]
+    config = demo_config(demo_site, tmp / "demo.yaml")
+    for warc_max_size in (60000, None):
+        summary = crawl_config(config, archive, warc_max_size=warc_max_size)
+        assert summary.failure() is None, summary.render()
     return archive
 
 

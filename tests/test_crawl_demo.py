@@ -1,4 +1,7 @@
-"""End to end: `archiver crawl` over the bundled demo site, checked as a user would check it."""
+"""End to end: a crawl of the bundled demo site, checked as a user would check it.
+
+The archive comes from one crawl run in this process, as `archiver crawl` runs it; one test
+runs the command itself for its exit status and report."""
 
 from __future__ import annotations
 
@@ -15,10 +18,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.store.document import SCHEMA_PATH
 from archiver.store.identity import PAGE_RESOURCES_URI as RESOURCES_URN
+from tests.crawling import crawl_config
 from tests.support import (
     article_documents,
     demo_config,
-    demo_server,
     manifest,
     run_archiver,
     tool,
@@ -27,14 +30,13 @@ from tests.support import (
 
 
 @pytest.fixture(scope="module")
-def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """One crawl of the demo site, shared by the tests of this module."""
+def crawl(demo_site: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One crawl of the demo site in this process, shared by the tests of this module."""
     tmp = tmp_path_factory.mktemp("demo-crawl")
-    with demo_server(tmp) as base_url:
-        config = demo_config(base_url, tmp / "demo.yaml")
-        archive = tmp / "archive"
-        result = run_archiver("crawl", str(config), "--archive", str(archive), "--json")
-    return {"result": result, "archive": archive, "base_url": base_url, "config": config}
+    config = demo_config(demo_site, tmp / "demo.yaml")
+    archive = tmp / "archive"
+    summary = crawl_config(config, archive)
+    return {"summary": summary, "archive": archive, "base_url": demo_site, "config": config}
 
 
 def _records(path: Path) -> list[Any]:
@@ -45,14 +47,24 @@ def _records(path: Path) -> list[Any]:
         ]
 
 
-def test_crawl_exits_zero_with_summary(crawl: dict[str, Any]) -> None:
-    result = crawl["result"]
+def test_crawl_exits_zero_with_summary(demo_site: str, tmp_path: Path) -> None:
+    """The command itself: exit status, the JSON summary on stdout, the report on stderr."""
+    config = demo_config(demo_site, tmp_path / "demo.yaml")
+    result = run_archiver("crawl", str(config), "--archive", str(tmp_path / "archive"), "--json")
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout)[0]
     assert summary["site"] == "demo"
     assert summary["finish_reason"] == "finished"
     assert summary["articles_written"] == len(manifest()["articles"])
     assert "pages fetched:" in result.stderr and "WARC:" in result.stderr
+
+
+def test_the_in_process_crawl_succeeds(crawl: dict[str, Any]) -> None:
+    summary = crawl["summary"].to_dict()
+    assert summary["failure"] is None, crawl["summary"].render()
+    assert summary["site"] == "demo"
+    assert summary["finish_reason"] == "finished"
+    assert summary["articles_written"] == len(manifest()["articles"])
 
 
 def test_every_article_archived_exactly_once(crawl: dict[str, Any]) -> None:
@@ -201,11 +213,11 @@ def test_errors_and_redirects_are_archived_and_counted(crawl: dict[str, Any]) ->
         assert statuses[base + broken] == 500
     for redirect in site["redirects"]:
         assert statuses[base + redirect["from"]] == redirect["status"]
-    summary = json.loads(crawl["result"].stdout)[0]
+    summary = crawl["summary"].to_dict()
     assert summary["pages_by_status"]["404"] >= len(site["missing_paths"])
     assert summary["pages_by_status"]["500"] >= len(site["error_paths"])
     assert summary["pages_by_status"]["301"] >= len(site["redirects"])
-    assert "404: " in crawl["result"].stderr
+    assert "404: " in crawl["summary"].render()  # the report `archiver crawl` prints
 
 
 def test_list_and_show(crawl: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""Feeds, sitemaps and robots.txt as the article sources of a real crawl of the demo site."""
+"""Feeds, sitemaps and robots.txt as the article sources of a real crawl of the demo site
+(run in this process, as `archiver crawl` runs it)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from tests.crawling import crawl_config
 from tests.support import (
     REPO,
     article_documents,
     demo_config,
     demo_server,
     manifest,
-    run_archiver,
     warc_files,
 )
 
@@ -39,10 +40,11 @@ def site_config(tmp: Path, name: str, sources: str) -> Path:
 
 
 def crawl(config: Path, archive: Path) -> dict[str, Any]:
-    result = run_archiver("crawl", str(config), "--archive", str(archive), "--json", "-q")
-    assert result.returncode == 0, result.stderr[-3000:]
-    summary: dict[str, Any] = json.loads(result.stdout)[0]
-    return summary
+    """The summary `archiver crawl --json` prints, of a crawl run in this process."""
+    summary = crawl_config(config, archive)
+    assert summary.failure() is None, summary.render()
+    result: dict[str, Any] = json.loads(json.dumps(summary.to_dict()))
+    return result
 
 
 def fetched_urls(archive: Path) -> set[str]:
@@ -56,13 +58,14 @@ def fetched_urls(archive: Path) -> set[str]:
     return urls
 
 
-def test_sitemaps_announced_in_robots_txt_find_every_article(tmp_path: Path) -> None:
+def test_sitemaps_announced_in_robots_txt_find_every_article(
+    demo_site: str, tmp_path: Path
+) -> None:
     archive = tmp_path / "archive"
-    with demo_server(tmp_path) as base:
-        # The feed gives the origin (with its port) whose robots.txt is read.
-        sources = f"feeds: [{base}/news/rss.xml]\nsitemaps_from_robots: true"
-        config = site_config(tmp_path, "robots.yaml", sources)
-        summary = crawl(config, archive)
+    # The feed gives the origin (with its port) whose robots.txt is read.
+    sources = f"feeds: [{demo_site}/news/rss.xml]\nsitemaps_from_robots: true"
+    config = site_config(tmp_path, "robots.yaml", sources)
+    summary = crawl(config, archive)
     assert summary["requests_by_kind"]["sitemap"] == 2  # sitemap.xml and news-sitemap.xml
     assert summary["sources_fetched"] == {"feed": 1, "robots": 1, "sitemap": 2}
     assert summary["articles_written"] == len(manifest()["articles"])
@@ -111,7 +114,7 @@ def newest(article: dict[str, Any]) -> datetime:
     return max(datetime.fromisoformat(d) for d in dates)
 
 
-def test_max_age_keeps_old_articles_from_being_fetched(tmp_path: Path) -> None:
+def test_max_age_keeps_old_articles_from_being_fetched(demo_site: str, tmp_path: Path) -> None:
     """Feed and sitemap dates are applied before fetching, also to links sections list undated."""
     now = datetime.now(UTC)
     articles = manifest()["articles"]
@@ -123,14 +126,14 @@ def test_max_age_keeps_old_articles_from_being_fetched(tmp_path: Path) -> None:
     assert now - timedelta(hours=hours) > older
     old = [a for a in articles if newest(a) <= older]
     archive = tmp_path / "archive"
-    with demo_server(tmp_path) as base:
-        config = demo_config(
-            base,
-            tmp_path / "recent.yaml",
-            {"  # max_age is left out": f"  max_age: {hours}h\n  # max_age is left out"},
-        )
-        summary = crawl(config, archive)
-        fetched = fetched_urls(archive)
+    base = demo_site
+    config = demo_config(
+        base,
+        tmp_path / "recent.yaml",
+        {"  # max_age is left out": f"  max_age: {hours}h\n  # max_age is left out"},
+    )
+    summary = crawl(config, archive)
+    fetched = fetched_urls(archive)
     # (A moved story is still reached through its old, undated address.)
     direct = [a for a in old if a["path"] == a["canonical_path"] and not a["redirected_from"]]
     assert direct, "the cutoff leaves some old stories"

@@ -20,6 +20,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.store.document import SNAPSHOT_SCHEMA_PATH
+from tests.crawling import crawl_config
 from tests.support import REPO, demo_config, demo_server, manifest, run_archiver, tool, warc_files
 
 SITE = REPO / "archiver" / "demo_site" / "site"
@@ -71,10 +72,11 @@ def change_site(root: Path, manifest_path: Path) -> None:
 
 
 def crawl_json(config: Path, archive: Path) -> dict[str, Any]:
-    result = run_archiver("crawl", str(config), "--archive", str(archive), "--json", "-q")
-    assert result.returncode == 0, result.stderr[-3000:]
-    summary: dict[str, Any] = json.loads(result.stdout)[0]
-    return summary
+    """The summary `archiver crawl --json` prints, of a crawl run in this process."""
+    summary = crawl_config(config, archive)
+    assert summary.failure() is None, summary.render()
+    result: dict[str, Any] = json.loads(json.dumps(summary.to_dict()))
+    return result
 
 
 def _rows(archive: Path, sql: str) -> list[tuple[Any, ...]]:

@@ -1,9 +1,13 @@
 """Page resources on real-world terms: articles first, dead hosts fail once, scope and block
-lists decide what is requested, and every capture says what it lacks (crawl and one-off)."""
+lists decide what is requested, and every capture says what it lacks (crawl and one-off).
+
+Crawls run in this process, as `archiver crawl` runs them; what the commands print (and their
+usage errors) is checked on the commands themselves."""
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +17,7 @@ import pytest
 
 from archiver.replay.pages import BANNER_ID
 from tests.browser import chromium
+from tests.crawling import crawl_config
 from tests.resource_site import (
     BLOCKED_PER_ARTICLE,
     DEAD_HOSTS,
@@ -34,7 +39,22 @@ def site() -> Iterator[ResourceSite]:
         yield running
 
 
-def crawl(site: ResourceSite, tmp: Path, *args: str, **requisites: Any) -> dict[str, Any]:
+def crawl(site: ResourceSite, tmp: Path, *overrides: str, **requisites: Any) -> dict[str, Any]:
+    """One crawl of the site in this process (`overrides` as `-s` takes them): its summary as
+    `archiver crawl --json` prints it, and the server's log."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    config = site.config(tmp, **requisites)
+    start = len(site.hits)
+    summary = crawl_config(config, tmp / "archive", *overrides)
+    assert summary.failure() is None, summary.render()
+    return {
+        "summary": json.loads(json.dumps(summary.to_dict())),
+        "hits": site.hits[start:],
+        "archive": tmp / "archive",
+    }
+
+
+def cli_crawl(site: ResourceSite, tmp: Path, *args: str, **requisites: Any) -> dict[str, Any]:
     """One `archiver crawl` at default verbosity: its summary, stderr and the server's log."""
     tmp.mkdir(parents=True, exist_ok=True)
     config = site.config(tmp, **requisites)
@@ -49,12 +69,15 @@ def crawl(site: ResourceSite, tmp: Path, *args: str, **requisites: Any) -> dict[
     }
 
 
+#: One request in flight: articles are still waiting in the queue when the first ones bring
+#: their resources, as on a real site with more articles than the crawl's concurrency (and
+#: the server sees requests in the order they were sent).
+ONE_AT_A_TIME = "CONCURRENT_REQUESTS=1"
+
+
 @pytest.fixture(scope="module")
 def default_crawl(site: ResourceSite, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    # One request in flight: articles are still waiting in the queue when the first ones bring
-    # their resources, as on a real site with more articles than the crawl's concurrency (and
-    # the server sees requests in the order they were sent).
-    return crawl(site, tmp_path_factory.mktemp("default"), "-s", "CONCURRENT_REQUESTS=1")
+    return crawl(site, tmp_path_factory.mktemp("default"), ONE_AT_A_TIME)
 
 
 def test_every_article_is_archived(default_crawl: dict[str, Any]) -> None:
@@ -95,9 +118,10 @@ def test_block_list_host_filter_and_hosts_file_are_never_requested(
 
 
 def test_default_verbosity_says_one_line_per_dead_host_and_no_traceback(
-    default_crawl: dict[str, Any],
+    site: ResourceSite, tmp_path: Path
 ) -> None:
-    stderr = default_crawl["stderr"]
+    """What `archiver crawl` prints on stderr (the command sets up the logging)."""
+    stderr = cli_crawl(site, tmp_path, "-s", ONE_AT_A_TIME)["stderr"]
     assert "Traceback" not in stderr and "ERROR" not in stderr
     given_up = [line for line in stderr.splitlines() if "Giving up page resources" in line]
     assert sorted(line.rsplit(" on ", 1)[1] for line in given_up) == sorted(
@@ -151,7 +175,7 @@ def test_scope_site_fetches_only_the_sites_own_resources(
 def test_scope_none_and_the_setting_fetch_no_resources(site: ResourceSite, tmp_path: Path) -> None:
     for name, args, requisites in (
         ("none", (), {"scope": "none"}),
-        ("off", ("-s", "ARCHIVER_REQUISITES=0"), {}),
+        ("off", ("ARCHIVER_REQUISITES=0",), {}),
     ):
         run = crawl(site, tmp_path / name, *args, **requisites)
         assert "requisite" not in run["summary"]["requests_by_kind"]
@@ -209,16 +233,19 @@ def test_the_replay_banner_says_how_many_resources_are_missing(
     assert f"{missing} of {needed} page resources were not archived" in banner
 
 
-def test_a_host_that_never_answers_costs_one_timeout(tmp_path: Path) -> None:
-    with resource_site(articles=2) as site, silent_host() as silent:
+def test_a_host_that_never_answers_costs_one_timeout(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with (
+        resource_site(articles=2) as site,
+        silent_host() as silent,
+        caplog.at_level(logging.INFO, logger="archiver"),
+    ):
         site.silent = silent
-        config = site.config(tmp_path, timeout=2)
-        archive = str(tmp_path / "archive")
-        result = run_archiver("crawl", str(config), "--archive", archive, "--json", timeout=120)
-    assert result.returncode == 0, result.stderr
-    resources = json.loads(result.stdout)[0]["resources"]
+        run = crawl(site, tmp_path, timeout=2)
+    resources = run["summary"]["resources"]
     assert resources["failed"]["timeout"] == 1 and resources["dead_hosts"]["timeout"] == 1
-    assert "127.0.0.4 for this run: timeout" in result.stderr
+    assert "127.0.0.4 for this run: timeout" in caplog.text  # the line stderr shows
     # The site's own resources were not held up behind it, and its others were skipped.
     assert resources["fetched"] == 2 * (OWN_PER_ARTICLE - OWN_SHARED) + OWN_SHARED
     on_dead = 2 * (sum(DEAD_HOSTS.values()) + REFUSED_PER_ARTICLE + 4)

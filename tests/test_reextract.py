@@ -16,7 +16,8 @@ from archiver.extraction.decode import page_encoding
 from archiver.extraction.fields import EXTRACTOR_NAME, EXTRACTOR_VERSION, ExtractedArticle
 from archiver.jobs.reextract import EXTRACTED_FIELDS
 from archiver.store.document import Article
-from tests.support import crawl_demo, run_archiver
+from tests.crawling import crawl_demo_in_process
+from tests.support import run_archiver
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -26,9 +27,9 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo site crawled once; tests work on copies."""
-    return crawl_demo(tmp_path_factory.mktemp("reextract-demo"))
+def demo_archive(demo_site: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site crawled once (in this process); tests work on copies."""
+    return crawl_demo_in_process(tmp_path_factory.mktemp("reextract-demo"), demo_site)
 
 
 @pytest.fixture

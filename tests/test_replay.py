@@ -41,7 +41,8 @@ from archiver.store.cdxj import CdxjIndex, cdxj_text, index_warc, surt_key
 from archiver.store.layout import ArchiveLayout
 from archiver.store.rows import ArticleRow
 from archiver.warc import read_record
-from tests.support import demo_config, demo_server, manifest, replay_process, run_archiver
+from tests.crawling import archive_urls, crawl_config
+from tests.support import demo_config, demo_server, manifest, replay_process
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_ID = "0badc0de0badc0de"
@@ -115,13 +116,13 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     article = manifest()["articles"][0]  # has a lead image
     with demo_server(tmp, "--root", str(site)) as base_url:
         config = demo_config(base_url, tmp / "demo.yaml")
-        for args in (
-            ("crawl", str(config)),
-            ("archive", "--site", "demo", base_url + article["canonical_path"]),
-            ("crawl", str(config)),
-        ):
-            result = run_archiver(*args, "--archive", str(archive), "-q")
-            assert result.returncode == 0, result.stderr[-3000:]
+        # `archiver crawl`, `archiver archive --site demo URL`, `archiver crawl`, in this process
+        first = crawl_config(config, archive)
+        assert first.failure() is None, first.render()
+        outcomes = archive_urls(archive, base_url + article["canonical_path"], site="demo")
+        assert all(o.ok for o in outcomes), [o.to_dict() for o in outcomes]
+        second = crawl_config(config, archive)
+        assert second.failure() is None, second.render()
     docs = sorted((archive / "articles" / "demo").rglob("*.json"))
     base = json.loads(docs[0].read_text(encoding="utf-8"))
     _add_article(

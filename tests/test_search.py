@@ -21,7 +21,8 @@ from archiver.store.catalog import Catalog
 from archiver.store.rows import ArticleRow
 from archiver.store.search import match_expression, query_terms, snippet_text
 from archiver.store.warcinfo import build_warcinfo
-from tests.support import crawl_demo, html_exchange, manifest, run_archiver
+from tests.crawling import crawl_demo_in_process
+from tests.support import html_exchange, manifest, run_archiver
 
 
 def document(
@@ -243,8 +244,8 @@ def test_store_article_keeps_the_index_and_reindex_rebuilds_it(tmp_path: Path) -
 
 
 @pytest.fixture(scope="module")
-def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return crawl_demo(tmp_path_factory.mktemp("search-demo"))
+def demo_archive(demo_site: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return crawl_demo_in_process(tmp_path_factory.mktemp("search-demo"), demo_site)
 
 
 def test_cli_search_finds_the_harbour_stories(demo_archive: Path) -> None:

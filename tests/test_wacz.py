@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.cli import cli
+from tests.crawling import crawl_config
 from tests.support import (
     article_documents,
     demo_config,
-    demo_server,
     run_archiver,
     tool,
     warc_files,
@@ -26,16 +26,13 @@ from tests.support import (
 
 
 @pytest.fixture(scope="module")
-def export(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A crawl of the demo site (two WARC files), exported as one WACZ."""
+def export(demo_site: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A crawl of the demo site (two WARC files; in this process), exported as one WACZ."""
     tmp = tmp_path_factory.mktemp("wacz")
     archive = tmp / "archive"
-    with demo_server(tmp) as base_url:
-        config = demo_config(base_url, tmp / "demo.yaml")
-        crawl = run_archiver(
-            "crawl", str(config), "--archive", str(archive), "-q", "--warc-max-size", "150000"
-        )
-    assert crawl.returncode == 0, crawl.stderr[-3000:]
+    config = demo_config(demo_site, tmp / "demo.yaml")
+    crawl = crawl_config(config, archive, warc_max_size=150000)
+    assert crawl.failure() is None, crawl.render()
     out = tmp / "out" / "demo.wacz"
     result = run_archiver("export", "--wacz", str(out), "--site", "demo", "--archive", str(archive))
     return {"archive": archive, "out": out, "result": result}
