@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
@@ -695,6 +695,7 @@ CSS_PIECES = st.sampled_from(
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(CSS_PIECES, max_size=40).map("".join))
+@example('a{url("q.png"\n')  # a closed string before a newline is a string (found by this test)
 def test_the_fast_css_scan_agrees_with_tinycss2_on_well_formed_css(css: str) -> None:
     """Where tinycss2 reads the text without errors, the scan finds the same (non-empty) URLs.
 

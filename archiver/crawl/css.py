@@ -173,7 +173,7 @@ def css_urls(css: str) -> Iterator[tuple[str, str]]:
         skipping = frame.skip or (frame.at is not None and not importing)
         skipping = skipping or (stylesheet and len(stack) == 1)
         if group == "string":
-            if css[position : position + 1] == "\n":
+            if css[position : position + 1] == "\n" and not _closed_string(css, match):
                 continue  # a string broken by a newline is no string ("bad-string")
             value = _string_value(match.group())
             if frame.string_kind is not None:
@@ -244,6 +244,12 @@ def _next_plain(css: str, position: int) -> re.Match[str] | None:
             return found
         position = start + 1
     return None
+
+
+def _closed_string(css: str, match: re.Match[str]) -> bool:
+    """Whether a string token ends with its (unescaped) closing quote."""
+    text = match.group()
+    return len(text) >= 2 and text[-1] == text[0] and not _escaped(css, match.end() - 1)
 
 
 def _escaped(css: str, position: int) -> bool:
