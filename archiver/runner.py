@@ -129,11 +129,21 @@ def run_crawls(
 
 
 def run_archive(
-    urls: Sequence[str], site: str, overrides: Mapping[str, Any], *, requisites: bool = True
+    urls: Sequence[str],
+    site: str,
+    overrides: Mapping[str, Any],
+    *,
+    requisites: bool = True,
+    lock: SiteLock | None = None,
 ) -> tuple[list[PageOutcome], CrawlSummary]:
-    """Archive the URLs (with their requisites) into collection `site`; block until done."""
+    """Archive the URLs (with their requisites) into collection `site`; block until done.
+
+    `lock` is the collection's lock when the caller holds it already.
+    """
     process = crawler_process(overrides)
     crawler = process.create_crawler(UrlArchiveSpider)
+    if lock is not None:
+        crawler.settings.set("ARCHIVER_SITE_LOCK", lock, priority="cmdline")
     process.crawl(crawler, urls=list(urls), site=site, requisites=requisites)
     process.start()
     spider = crawler.spider

@@ -156,6 +156,17 @@ def test_lock_held_by_another_process_names_it(tmp_path: Path) -> None:
     acquire_site_lock(tmp_path, "demo").release()  # the holder is gone: nothing stale is left
 
 
+def test_archiving_into_a_locked_collection_refuses_before_fetching(tmp_path: Path) -> None:
+    """`archiver archive` writes into its collection like a crawl: one writer at a time."""
+    archive = tmp_path / "archive"
+    with demo_server(tmp_path) as base, lock_held_elsewhere(archive, "adhoc") as holder:
+        refused = run_archiver("archive", f"{base}/news/", "--archive", str(archive))
+    assert refused.returncode == 1, refused.stderr
+    assert f"adhoc is already being crawled (pid {holder.pid} since " in refused.stderr
+    assert "Traceback" not in refused.stderr  # said in words, before Scrapy starts
+    assert not list((archive / "warc").rglob("*.warc*"))
+
+
 def test_crawl_of_a_locked_site_refuses_until_the_holder_is_gone(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     with demo_server(tmp_path) as base:

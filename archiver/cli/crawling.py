@@ -190,7 +190,12 @@ def archive(
     settings["DOWNLOAD_TIMEOUT"] = timeout
     from archiver.runner import run_archive
 
-    outcomes, _ = run_archive(checked, site, settings, requisites=not no_requisites)
+    try:  # one writer per collection at a time, as for crawls
+        lock = acquire_site_lock(archive_dir, site)
+    except SiteLocked as exc:
+        raise Failed(str(exc)) from exc
+    with lock:
+        outcomes, _ = run_archive(checked, site, settings, requisites=not no_requisites, lock=lock)
     if as_json:
         click.echo(json.dumps([o.to_dict() for o in outcomes], indent=2, ensure_ascii=False))
     else:
