@@ -150,11 +150,17 @@ def run_archive(
     assert isinstance(spider, UrlArchiveSpider)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     outcomes = [spider.outcomes[u] for u in urls]
-    layout = ArchiveLayout(Path(process.settings.get("ARCHIVER_ARCHIVE_DIR")))
-    if any(o.article_id for o in outcomes) and layout.catalog_path.exists():
-        with Catalog(layout.catalog_path) as catalog:
-            for outcome in outcomes:
-                if outcome.article_id:
-                    row = catalog.article(outcome.article_id, outcome.version)
-                    outcome.json_path = row.json_path if row else None
+    note_json_paths(Path(process.settings.get("ARCHIVER_ARCHIVE_DIR")), outcomes)
     return outcomes, CrawlSummary.from_stats(site, stats)
+
+
+def note_json_paths(archive_dir: Path, outcomes: Sequence[PageOutcome]) -> None:
+    """Each document's path (relative to the archive), from the catalog once the crawl is over."""
+    catalog_path = ArchiveLayout(archive_dir).catalog_path
+    if not any(o.article_id for o in outcomes) or not catalog_path.exists():
+        return
+    with Catalog(catalog_path) as catalog:
+        for outcome in outcomes:
+            if outcome.article_id:
+                row = catalog.article(outcome.article_id, outcome.version)
+                outcome.json_path = row.json_path if row else None

@@ -20,10 +20,9 @@ from archiver.cli.base import parse_overrides
 from archiver.config import SiteConfig, load_site_config
 from archiver.jobs.oneoff import DEFAULT_COLLECTION, PageOutcome, check_collection, check_url
 from archiver.jobs.summary import CrawlSummary
-from archiver.runner import prepare_job_dir, project_settings
+from archiver.runner import note_json_paths, prepare_job_dir, project_settings
 from archiver.spiders.news import NewsSpider
 from archiver.spiders.urls import UrlArchiveSpider
-from archiver.store.catalog import Catalog
 from archiver.store.layout import ArchiveLayout
 from archiver.store.locking import acquire_site_lock
 from tests.support import demo_config
@@ -146,11 +145,5 @@ def archive_urls(
     spider = crawler.spider
     assert isinstance(spider, UrlArchiveSpider)
     outcomes = [spider.outcomes[u] for u in checked]
-    catalog_path = ArchiveLayout(archive).catalog_path
-    if any(o.article_id for o in outcomes) and catalog_path.exists():
-        with Catalog(catalog_path) as catalog:
-            for outcome in outcomes:
-                if outcome.article_id:
-                    row = catalog.article(outcome.article_id, outcome.version)
-                    outcome.json_path = row.json_path if row else None
+    note_json_paths(archive, outcomes)
     return outcomes
