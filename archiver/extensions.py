@@ -64,7 +64,7 @@ class SiteArchiveExtension:
         self.stats = stats
         self.closing_steps: list[Callable[[SiteArchive], object]] = []
         self._lock = lock  # released here only if taken here
-        self._closed = False
+        self._shutdown_trigger: object | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteArchiveExtension:
@@ -77,12 +77,17 @@ class SiteArchiveExtension:
         archive_dir = Path(settings.get("ARCHIVER_ARCHIVE_DIR"))
         given: SiteLock | None = settings.get("ARCHIVER_SITE_LOCK")
         lock = None if given is not None and given.held else acquire_site_lock(archive_dir, site)
-        archive = SiteArchive(
-            archive_dir,
-            site,
-            warcinfo=warcinfo_from_settings(settings),
-            max_warc_size=settings.getint("ARCHIVER_WARC_MAX_SIZE"),
-        )
+        try:
+            archive = SiteArchive(
+                archive_dir,
+                site,
+                warcinfo=warcinfo_from_settings(settings),
+                max_warc_size=settings.getint("ARCHIVER_WARC_MAX_SIZE"),
+            )
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
         assert crawler.stats is not None
         extension = cls(archive, lock, crawler.stats)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -91,15 +96,16 @@ class SiteArchiveExtension:
         # A forced shutdown (second Ctrl-C) skips spider_closed; this trigger still runs.
         # (Twisted's interface stub takes `self` as the first argument, hence the Any.)
         core: Any = reactor
-        core.addSystemEventTrigger("before", "shutdown", extension.close_quietly)
+        extension._shutdown_trigger = core.addSystemEventTrigger(
+            "before", "shutdown", extension.close_quietly
+        )
         return extension
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Run the closing steps, close the WARC files (renaming them from .open), count."""
-        if not self._closed:
+        if not self.archive.closed:
             for step in self.closing_steps:
                 step(self.archive)
-            self._closed = True
             files = self.archive.close()
             # Every record written, warcinfo and metadata included (the recorder counts fetches).
             self.stats.set_value("archiver/warc/records", self.archive.writer.records_written)
@@ -107,13 +113,23 @@ class SiteArchiveExtension:
             self.stats.set_value(
                 "archiver/warc/bytes", sum(f.stat().st_size for f in files if f.exists())
             )
+        self._drop_shutdown_trigger()  # closed: nothing is left for a forced shutdown
         self._release_lock()
 
     def close_quietly(self) -> None:
         """At reactor shutdown: close what spider_closed did not (a forced stop)."""
-        self._closed = True
+        self._shutdown_trigger = None
         self.archive.close()
         self._release_lock()
+
+    def _drop_shutdown_trigger(self) -> None:
+        """A crawl closed normally needs no shutdown trigger (in-process runs keep the reactor)."""
+        trigger, self._shutdown_trigger = self._shutdown_trigger, None
+        if trigger is not None:
+            from twisted.internet import reactor
+
+            core: Any = reactor
+            core.removeSystemEventTrigger(trigger)
 
     def _release_lock(self) -> None:
         lock, self._lock = self._lock, None

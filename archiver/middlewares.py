@@ -159,8 +159,6 @@ class PageResourceGate:
 
     def __init__(self, account: ResourceAccount, stats: StatsCollector):
         self.account = account
-        self.policy = account.policy
-        self.dead_hosts = account.dead_hosts
         self.stats = stats
 
     @classmethod
@@ -196,11 +194,11 @@ class PageResourceGate:
         if request.meta.get("archiver_kind") != "requisite":
             return
         reason = None
-        if self.dead_hosts.reason(host_of(request.url)) is not None:
+        if self.account.dead_hosts.reason(host_of(request.url)) is not None:
             reason = "dead-host"
         elif request.meta.get("redirect_urls"):  # a hop the spider did not check
             kind = request.meta.get("archiver_requisite", "other")
-            reason = self.policy.skip_reason(
+            reason = self.account.policy.skip_reason(
                 request.url, kind, request.meta.get("archiver_needed_by")
             )
         if reason is not None:
@@ -217,14 +215,14 @@ class PageResourceGate:
         if kind == "dns" or (is_resource and kind in HOST_FAILURES):
             request.meta["dont_retry"] = True  # the host is gone, not busy
         host = host_of(request.url)
-        if is_resource and kind in HOST_FAILURES and self.dead_hosts.failed(host, kind):
+        if is_resource and kind in HOST_FAILURES and self.account.dead_hosts.failed(host, kind):
             self.stats.inc_value(f"archiver/resources/dead_hosts/{kind}")
             self._log_given_up(host, kind)
             logger.debug("%s failed: %r", request.url, exception)
 
     def _log_given_up(self, host: str, kind: str) -> None:
         """One line per host given up, for the first few; then only counts (and -v)."""
-        count = sum(self.dead_hosts.by_kind().values())
+        count = sum(self.account.dead_hosts.by_kind().values())
         if count <= LOGGED_DEAD_HOSTS:
             logger.info("Giving up page resources on %s for this run: %s", host, kind)
             if count == LOGGED_DEAD_HOSTS:

@@ -352,6 +352,11 @@ class SiteArchive:
         self.catalog.put_page_resources(page_resources_row(self.site, page.record_id, report))
         self.catalog.commit()
 
+    @property
+    def closed(self) -> bool:
+        """Whether `close` has run (nothing more can be written)."""
+        return self._closed
+
     def close(self) -> list[Path]:
         """Close the WARC file(s) and the catalog; safe to call twice."""
         if self._closed:
