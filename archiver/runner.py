@@ -88,6 +88,33 @@ def prepare_job_dir(job_dir: Path, resume: bool) -> bool:
     return False
 
 
+def prepare_site_run(
+    crawler: Crawler, site: str, *, resume: bool = False, lock: SiteLock | None = None
+) -> Path | None:
+    """Ready one site's crawler: its request queue in <archive>/state/jobs/<site> (Scrapy's
+    JOBDIR; an explicit JOBDIR setting is left to Scrapy) and the site lock the caller holds.
+    Returns the queue's folder when it is ours to remove."""
+    settings = crawler.settings
+    if lock is not None:
+        settings.set("ARCHIVER_SITE_LOCK", lock, priority="cmdline")
+    if settings.get("JOBDIR"):
+        return None
+    job_dir = ArchiveLayout(Path(settings.get("ARCHIVER_ARCHIVE_DIR"))).job_dir(site)
+    prepare_job_dir(job_dir, resume)
+    settings.set("JOBDIR", str(job_dir), priority="cmdline")
+    return job_dir
+
+
+def finish_site_run(crawler: Crawler, site: str, job_dir: Path | None) -> CrawlSummary:
+    """The run's summary; a run that finished has its queue removed (an interrupted one keeps
+    it for `--resume`)."""
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    summary = CrawlSummary.from_stats(site, stats)
+    if job_dir is not None and summary.finish_reason == "finished":
+        shutil.rmtree(job_dir, ignore_errors=True)
+    return summary
+
+
 def run_crawls(
     configs: Sequence[SiteConfig],
     overrides: Mapping[str, Any],
@@ -97,35 +124,20 @@ def run_crawls(
 ) -> list[CrawlSummary]:
     """Crawl every config at once (one crawler each); block until all have finished.
 
-    Each site's request queue lives in <archive>/state/jobs/<site> (Scrapy's JOBDIR) while it
-    runs; a run that finishes removes it, an interrupted one leaves it for `resume`. An explicit
-    JOBDIR setting is left to Scrapy. `locks` are site locks the caller holds already (the
-    crawl then does not take them again).
+    Each site's request queue lives in its JOBDIR while it runs (`prepare_site_run`); a run
+    that finishes removes it, an interrupted one leaves it for `resume`. `locks` are site
+    locks the caller holds already (the crawl then does not take them again).
     """
     process = crawler_process(overrides)
-    settings = process.settings
-    layout = ArchiveLayout(Path(settings.get("ARCHIVER_ARCHIVE_DIR")))
-    managed = not settings.get("JOBDIR")
-    crawlers: list[tuple[SiteConfig, Crawler]] = []
+    runs: list[tuple[SiteConfig, Crawler, Path | None]] = []
     for config in configs:
         crawler = process.create_crawler(NewsSpider)  # with its own copy of the settings
-        if managed:
-            job_dir = layout.job_dir(config.site)
-            prepare_job_dir(job_dir, resume)
-            crawler.settings.set("JOBDIR", str(job_dir), priority="cmdline")
-        if locks and config.site in locks:
-            crawler.settings.set("ARCHIVER_SITE_LOCK", locks[config.site], priority="cmdline")
+        lock = (locks or {}).get(config.site)
+        job_dir = prepare_site_run(crawler, config.site, resume=resume, lock=lock)
         process.crawl(crawler, config=config)
-        crawlers.append((config, crawler))
+        runs.append((config, crawler, job_dir))
     process.start()
-    summaries = []
-    for config, crawler in crawlers:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        summary = CrawlSummary.from_stats(config.site, stats)
-        if managed and summary.finish_reason == "finished":
-            shutil.rmtree(layout.job_dir(config.site), ignore_errors=True)
-        summaries.append(summary)
-    return summaries
+    return [finish_site_run(crawler, config.site, job_dir) for config, crawler, job_dir in runs]
 
 
 def run_archive(
@@ -142,7 +154,7 @@ def run_archive(
     """
     process = crawler_process(overrides)
     crawler = process.create_crawler(UrlArchiveSpider)
-    if lock is not None:
+    if lock is not None:  # (no request queue of its own: a one-off is not resumed)
         crawler.settings.set("ARCHIVER_SITE_LOCK", lock, priority="cmdline")
     process.crawl(crawler, urls=list(urls), site=site, requisites=requisites)
     process.start()

@@ -7,7 +7,6 @@ its asyncio loop until the crawl's Deferred fires, so the loop is idle between t
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,10 +19,14 @@ from archiver.cli.base import parse_overrides
 from archiver.config import SiteConfig, load_site_config
 from archiver.jobs.oneoff import DEFAULT_COLLECTION, PageOutcome, check_collection, check_url
 from archiver.jobs.summary import CrawlSummary
-from archiver.runner import note_json_paths, prepare_job_dir, project_settings
+from archiver.runner import (
+    finish_site_run,
+    note_json_paths,
+    prepare_site_run,
+    project_settings,
+)
 from archiver.spiders.news import NewsSpider
 from archiver.spiders.urls import UrlArchiveSpider
-from archiver.store.layout import ArchiveLayout
 from archiver.store.locking import acquire_site_lock
 from tests.support import demo_config
 
@@ -91,19 +94,11 @@ def crawl_config(
     settings["ARCHIVER_EXTRACT_WORKERS"] = workers
     if warc_max_size is not None:
         settings["ARCHIVER_WARC_MAX_SIZE"] = warc_max_size
-    layout = ArchiveLayout(archive)
-    job_dir = layout.job_dir(site_config.site)
-    managed = not settings.get("JOBDIR")
     with acquire_site_lock(archive, site_config.site) as lock:
-        if managed:
-            prepare_job_dir(job_dir, resume)
-            settings["JOBDIR"] = str(job_dir)
-        settings["ARCHIVER_SITE_LOCK"] = lock
-        stats = run_crawl(crawler_for(NewsSpider, settings), config=site_config)
-    summary = CrawlSummary.from_stats(site_config.site, stats)
-    if managed and summary.finish_reason == "finished":
-        shutil.rmtree(job_dir, ignore_errors=True)
-    return summary
+        crawler = crawler_for(NewsSpider, settings)
+        job_dir = prepare_site_run(crawler, site_config.site, resume=resume, lock=lock)
+        run_crawl(crawler, config=site_config)
+    return finish_site_run(crawler, site_config.site, job_dir)
 
 
 def crawl_demo_in_process(tmp: Path, base_url: str, *overrides: str, runs: int = 1) -> Path:
