@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -10,13 +9,20 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.misc import load_object
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from archiver import signals as archiver_signals
 from archiver.config import ExtractHints
 from archiver.extensions import SiteArchiveExtension
 from archiver.extraction.fields import ExtractedArticle
-from archiver.extraction.pool import ExtractionOutcome, ExtractionPool, extract_outcome
+from archiver.extraction.pool import (
+    DEFAULT_TIMEOUT,
+    ExtractionOutcome,
+    ExtractionPool,
+    Extractor,
+    extract_outcome,
+)
 from archiver.items import FetchedPage, ListingSnapshot, PageNotExtracted
 from archiver.store.archive import ArchiveClosedError, SiteArchive
 
@@ -28,7 +34,9 @@ class ExtractAndStorePipeline:
 
     Also stores what a section, feed or sitemap listed and notes pages not extracted (the
     spiders' signals in `archiver.signals`). Settings: ARCHIVER_PIPELINE_ENABLED,
-    ARCHIVER_EXTRACT_WORKERS, ARCHIVER_EXTRACT_HINTS (the site config's ``extract:``).
+    ARCHIVER_EXTRACT_ENABLED (off: an archive-only crawl, each page left in the catalog for
+    `archiver reextract`), ARCHIVER_EXTRACT_WORKERS, ARCHIVER_EXTRACT_TIMEOUT, ARCHIVER_EXTRACTOR,
+    ARCHIVER_EXTRACT_HINTS (the site config's ``extract:``).
     """
 
     def __init__(
@@ -37,11 +45,18 @@ class ExtractAndStorePipeline:
         stats: StatsCollector,
         workers: int | None,
         hints: ExtractHints | None = None,
+        *,
+        extract: bool = True,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        extractor: Extractor = extract_outcome,
     ) -> None:
         self.archive = archive
         self.stats = stats
         self.workers = workers
         self.hints = hints
+        self.extract = extract
+        self.timeout = timeout
+        self.extractor = extractor
         self.pool: ExtractionPool | None = None
 
     @classmethod
@@ -56,13 +71,22 @@ class ExtractAndStorePipeline:
         workers = None if raw in (None, "") else int(raw)
         assert crawler.stats is not None
         hints = settings.get("ARCHIVER_EXTRACT_HINTS")
-        pipeline = cls(component.archive, crawler.stats, workers, hints)
+        pipeline = cls(
+            component.archive,
+            crawler.stats,
+            workers,
+            hints,
+            extract=settings.getbool("ARCHIVER_EXTRACT_ENABLED"),
+            timeout=settings.getfloat("ARCHIVER_EXTRACT_TIMEOUT") or None,
+            extractor=load_object(settings.get("ARCHIVER_EXTRACTOR")),
+        )
         crawler.signals.connect(pipeline.store_snapshot, signal=archiver_signals.listing_seen)
         crawler.signals.connect(pipeline.not_extracted, signal=archiver_signals.page_not_extracted)
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.pool = ExtractionPool(self.workers)
+        if self.extract:
+            self.pool = ExtractionPool(self.workers, timeout=self.timeout, function=self.extractor)
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.pool is not None:
@@ -72,6 +96,8 @@ class ExtractAndStorePipeline:
         if not isinstance(item, FetchedPage):
             return item
         stats = self.stats
+        if not self.extract:
+            return self._defer(item)
         outcome = await self._extract(item)
         article = outcome.article
         if article is None and item.keep_unextractable:
@@ -99,6 +125,20 @@ class ExtractAndStorePipeline:
             stats.inc_value("archiver/articles/not_article")
         return stored.document
 
+    def _defer(self, item: FetchedPage) -> dict[str, Any]:
+        """An archive-only crawl: the capture waits in the catalog for `archiver reextract`."""
+        self.archive.defer_extraction(
+            response=item.record,
+            url=item.url,
+            requested_url=item.requested_url,
+            http_status=item.status,
+            section=item.section,
+            encoding=item.encoding,
+            keep_unextractable=item.keep_unextractable,
+        )
+        self.stats.inc_value("archiver/extract/deferred")
+        return {"url": item.url, "extraction_deferred": True}
+
     def not_extracted(self, item: PageNotExtracted) -> None:
         """Count a page that goes no further; its capture counts as processed."""
         self.stats.inc_value(f"archiver/extract/skipped/{item.reason}")
@@ -123,10 +163,5 @@ class ExtractAndStorePipeline:
     async def _extract(self, item: FetchedPage) -> ExtractionOutcome:
         assert self.pool is not None
         if not is_asyncio_reactor_installed():  # pragma: no cover - non-default reactor
-            return extract_outcome(item.body, item.url, item.encoding, self.hints)
-        future = self.pool.submit(item.body, item.url, item.encoding, self.hints)
-        try:
-            return await asyncio.wrap_future(future)
-        except Exception as exc:  # a worker died under this page
-            logger.error("Extraction worker failed on %s: %s", item.url, exc)
-            return ExtractionOutcome(None, "worker-died", str(exc))
+            return self.pool.function(item.body, item.url, item.encoding, self.hints)
+        return await self.pool.extract(item.body, item.url, item.encoding, self.hints)

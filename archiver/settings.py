@@ -23,8 +23,17 @@ ARCHIVER_SITE_LOCK = None
 ARCHIVER_ARCHIVE_ENABLED = True
 ARCHIVER_RECORDER_ENABLED = True
 ARCHIVER_PIPELINE_ENABLED = True
+# Off: an archive-only crawl (`archiver crawl --no-extract`). WARC records, captures, section
+# snapshots as always, but each article page waits in the catalog for `archiver reextract`.
+ARCHIVER_EXTRACT_ENABLED = True
 # Extraction worker processes (None: one per core; 0: extract inline, for debugging).
 ARCHIVER_EXTRACT_WORKERS = None
+# Seconds one page may take in an extraction worker; past it the page fails ("timeout") and a
+# worker stuck in C code is killed (0: no limit).
+ARCHIVER_EXTRACT_TIMEOUT = 60.0
+# What the workers run for each page: import path of a function (body, url, encoding, hints)
+# -> ExtractionOutcome (archiver.extraction.pool.extract_outcome wraps our extractor).
+ARCHIVER_EXTRACTOR = "archiver.extraction.pool.extract_outcome"
 # The site config's `extract:` hints (set by the news spider).
 ARCHIVER_EXTRACT_HINTS = None
 # Crawls fetch each new or changed article's requisites (stylesheets, fonts, images, scripts,

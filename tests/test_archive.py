@@ -23,7 +23,7 @@ from archiver.store.archive import ArchiveClosedError, SiteArchive
 from archiver.store.catalog import Catalog
 from archiver.store.document import SCHEMA_PATH
 from archiver.store.identity import article_id, identity_url
-from archiver.store.tables import TABLES
+from archiver.store.tables import ALL_TABLES
 from archiver.store.warcinfo import build_warcinfo
 from archiver.warc import HttpExchange
 from tests.support import html_exchange
@@ -229,7 +229,7 @@ def test_rebuilt_catalog_keeps_state_events_and_snapshots(
 def test_catalog_columns_are_the_row_fields(tmp_path: Path) -> None:
     Catalog(tmp_path / "catalog.sqlite").close()
     db = sqlite3.connect(tmp_path / "catalog.sqlite")
-    for table in TABLES:
+    for table in ALL_TABLES:
         info = db.execute(f"PRAGMA table_info({table.name})").fetchall()
         assert tuple(c[1] for c in info) == tuple(f.name for f in dataclasses.fields(table.row))
     db.close()

@@ -30,6 +30,13 @@ from archiver.store.locking import SiteLocked, acquire_site_lock
 @click.option("--warc-max-size", type=int, help="Roll WARC files over at this many bytes.")
 @click.option("--workers", type=int, help="Extraction processes (default: one per core).")
 @click.option(
+    "--no-extract",
+    "no_extract",
+    is_flag=True,
+    help="Archive only: WARC, captures and section snapshots, no article documents; "
+    "`archiver reextract` makes them later.",
+)
+@click.option(
     "--resume",
     is_flag=True,
     help="Continue the interrupted run of each site where it stopped (its queued requests).",
@@ -43,6 +50,7 @@ def crawl(
     overrides: tuple[str, ...],
     warc_max_size: int | None,
     workers: int | None,
+    no_extract: bool,
     resume: bool,
     as_json: bool,
     verbose: bool,
@@ -54,6 +62,7 @@ def crawl(
     Example:
         archiver crawl configs/demo.yaml --archive archive/
         archiver crawl configs/demo.yaml --resume     # after Ctrl-C
+        archiver crawl configs/demo.yaml --no-extract && archiver reextract
 
     Only what is new, or due for a recapture (crawl.recapture), is fetched; unchanged pages
     become WARC revisit records. Progress goes to stderr, then a summary per site; with --json
@@ -68,6 +77,8 @@ def crawl(
         settings["ARCHIVER_WARC_MAX_SIZE"] = warc_max_size
     if workers is not None:
         settings["ARCHIVER_EXTRACT_WORKERS"] = workers
+    if no_extract:
+        settings["ARCHIVER_EXTRACT_ENABLED"] = False
     from archiver.runner import run_crawls  # imports Scrapy only when crawling
 
     with ExitStack() as held:  # one crawl per site at a time; released when the crawls end

@@ -135,7 +135,16 @@ def plan_fetch(
             state or UrlState(url=key, site=archive.site), published=published.isoformat()
         )
         catalog.put_url_state(state)  # committed with the next capture
-    reason = fetch_reason(history_of(state), steps, now, from_published=from_published)
+    history = history_of(state)
+    if (
+        history is not None
+        and not history.processed
+        and state is not None
+        and state.record_id is not None
+        and catalog.is_pending(state.record_id)
+    ):  # captured by an archive-only crawl: archived, its extraction is `archiver reextract`'s
+        history = dataclasses.replace(history, processed=True)
+    reason = fetch_reason(history, steps, now, from_published=from_published)
     headers: dict[str, str] = {}
     if reason is FetchReason.RECAPTURE and state is not None:
         if state.etag:

@@ -23,21 +23,29 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from archiver.config import ExtractHints, SiteConfig, load_site_config
+from archiver.config import ExtractHints
 from archiver.extraction.decode import page_encoding
 from archiver.extraction.fields import ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, ExtractionPool
-from archiver.store.archive import store_document
+from archiver.jobs.archived import (
+    Failure,
+    HintsByFile,
+    last_header,
+    load_configs,
+    read_response,
+    textual,
+)
+from archiver.jobs.pending import extract_pending, later_extraction_warcinfo
+from archiver.store.archive import SiteArchive, store_document
 from archiver.store.catalog import Catalog
 from archiver.store.changes import VERSIONED_FIELDS, changed_fields
 from archiver.store.document import Article
 from archiver.store.identity import normalise_url
 from archiver.store.layout import ArchiveLayout
 from archiver.store.locking import SiteLocked, acquire_site_lock
-from archiver.store.rows import ArticleRow
+from archiver.store.rows import ArticleRow, PendingExtraction
 from archiver.store.urlstate import observe_processed
 from archiver.store.versions import PreviousVersion, next_version
-from archiver.warc import StoredRecord, read_record
 
 logger = logging.getLogger(__name__)
 
@@ -76,15 +84,21 @@ class ReextractResult:
     unchanged: int = 0
     changed: list[Reextracted] = field(default_factory=list)
     failed: Counter[str] = field(default_factory=Counter)
+    extracted: int = 0  # pages an archive-only crawl left pending, now documents
+    pending: int = 0  # pages left pending, this run included
 
     @property
     def processed(self) -> int:
-        return self.unchanged + len(self.changed) + sum(self.failed.values())
+        return self.unchanged + len(self.changed) + sum(self.failed.values()) + self.extracted
 
     def render(self) -> str:
-        """The one-line report: "reextract: N unchanged, M changed, K failed (by reason)"."""
-        line = (
-            f"reextract: {self.unchanged} unchanged, {len(self.changed)} changed, "
+        """The one-line report: "reextract: [P extracted from archive-only captures,] N
+        unchanged, M changed, K failed (by reason)"."""
+        line = "reextract: "
+        if self.pending:
+            line += f"{self.extracted} of {self.pending} archive-only captures extracted, "
+        line += (
+            f"{self.unchanged} unchanged, {len(self.changed)} changed, "
             f"{sum(self.failed.values())} failed"
         )
         if self.failed:
@@ -93,6 +107,8 @@ class ReextractResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "pending": self.pending,
+            "extracted": self.extracted,
             "unchanged": self.unchanged,
             "changed": len(self.changed),
             "failed": sum(self.failed.values()),
@@ -100,14 +116,6 @@ class ReextractResult:
             "changed_ids": [c.id for c in self.changed],
             "versions": [dataclasses.asdict(c) for c in self.changed],
         }
-
-
-class Failure(Exception):
-    """One article could not be re-extracted; ``reason`` is the counter's name."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -121,80 +129,6 @@ class _Page:
     hints: ExtractHints | None
 
 
-def _textual(mime: str | None) -> bool:
-    """Whether Scrapy makes a TextResponse (which has an encoding) of this media type."""
-    if mime is None:
-        return True
-    return mime.startswith("text/") or any(
-        part in mime for part in ("html", "xml", "json", "javascript")
-    )
-
-
-class _Hints:
-    """Extraction hints per WARC file: a site config's when its warcinfo says a config crawl
-    wrote it (`archiver-config-name`), none for one-off archiving."""
-
-    def __init__(self, configs: dict[str, SiteConfig]) -> None:
-        self._configs = configs
-        self._by_file: dict[Path, ExtractHints | None] = {}
-        self._warned: set[tuple[str, str]] = set()
-
-    def for_file(self, warc_path: Path) -> ExtractHints | None:
-        if warc_path not in self._by_file:
-            self._by_file[warc_path] = self._read(warc_path)
-        return self._by_file[warc_path]
-
-    def _read(self, warc_path: Path) -> ExtractHints | None:
-        info = _warcinfo(warc_path)
-        name = info.get("archiver-config-name")
-        if not name:
-            return None
-        config = self._configs.get(name)
-        if config is None:
-            self._warn(name, "crawled with config %r, which is not at hand: no extraction hints")
-            return None
-        if info.get("archiver-config-sha256") not in (None, config.config_hash):
-            self._warn(name, "the config of %r changed since the crawl: using its current hints")
-        return config.extract
-
-    def _warn(self, name: str, message: str) -> None:
-        if (name, message) not in self._warned:
-            self._warned.add((name, message))
-            logger.warning(message, name)
-
-
-def _warcinfo(warc_path: Path) -> dict[str, str]:
-    """The fields of the warcinfo record opening a WARC file (empty when there is none)."""
-    try:
-        record = read_record(warc_path, 0)
-    except Exception as exc:  # the page's own record is read (and its failure counted) later
-        logger.debug("No warcinfo in %s: %s", warc_path, exc)
-        return {}
-    if record.rec_type != "warcinfo":
-        return {}
-    fields: dict[str, str] = {}
-    for line in record.payload.decode("utf-8", "replace").splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            fields.setdefault(key.strip(), value.strip())
-    return fields
-
-
-def load_configs(config_dir: Path | None, sites: set[str]) -> dict[str, SiteConfig]:
-    """The site configs at ``config_dir/<site>.yaml`` that exist (ConfigError if one is bad)."""
-    configs: dict[str, SiteConfig] = {}
-    for site in sorted(sites):
-        path = config_dir / f"{site}.yaml" if config_dir is not None else None
-        if path is None or not path.is_file():
-            continue
-        config = load_site_config(path)
-        if config.site == site:
-            configs[site] = config
-        else:
-            logger.warning("%s is the config of %r, not of %r: not used", path, config.site, site)
-    return configs
-
-
 def reextract_archive(
     root: Path,
     *,
@@ -205,9 +139,11 @@ def reextract_archive(
 ) -> ReextractResult:
     """Re-extract the newest version of every article (of `site`, fetched at or after `since`).
 
-    Each site is locked while it is processed (a crawl of it cannot run meanwhile); a site
-    being crawled is skipped, its articles counted as failed ("site-locked"). Raises
-    ConfigError for a bad site config (before anything is written).
+    First, the pages an archive-only crawl left pending (captured at or after `since`) become
+    article documents, exactly as that crawl would have stored them. Each site is locked while
+    it is processed (a crawl of it cannot run meanwhile); a site being crawled is skipped, its
+    articles counted as failed ("site-locked"). Raises ConfigError for a bad site config
+    (before anything is written).
     """
     layout = ArchiveLayout(root)
     result = ReextractResult()
@@ -218,30 +154,61 @@ def reextract_archive(
             if since is None or _parse_time(row.fetched_at) >= since
         ]
         rows.sort(key=lambda r: (r.site, r.fetched_at, r.id))
-        hints = _Hints(load_configs(config_dir, {r.site for r in rows}))
+        pending = [
+            p for p in catalog.pending(site) if since is None or _parse_time(p.date) >= since
+        ]
+        result.pending = len(pending)
+        sites = sorted({r.site for r in rows} | {p.site for p in pending})
+        hints = HintsByFile(load_configs(config_dir, set(sites)))
         count = (os.cpu_count() or 1) if workers is None else workers
-        pool = ExtractionPool(min(count, len(rows)))
+        pool = ExtractionPool(min(count, len(rows) + len(pending)))
         try:
-            for site_key in sorted({r.site for r in rows}):
+            for site_key in sites:
                 site_rows = [r for r in rows if r.site == site_key]
+                site_pending = [p for p in pending if p.site == site_key]
                 try:
                     lock = acquire_site_lock(root, site_key)
                 except SiteLocked as exc:
                     logger.warning("Skipping %s: %s", site_key, exc)
-                    result.failed["site-locked"] += len(site_rows)
+                    result.failed["site-locked"] += len(site_rows) + len(site_pending)
                     continue
                 with lock:
+                    if site_pending:
+                        _extract_pending(root, site_key, site_pending, hints, pool, result)
                     _reextract_site(layout, catalog, site_rows, hints, pool, result)
         finally:
             pool.shutdown()
     return result
 
 
+def _extract_pending(
+    root: Path,
+    site: str,
+    pending: list[PendingExtraction],
+    hints: HintsByFile,
+    pool: ExtractionPool,
+    result: ReextractResult,
+) -> None:
+    archive = SiteArchive(root, site, warcinfo=later_extraction_warcinfo())
+    try:
+        done = extract_pending(archive, pending, hints, pool)
+    finally:
+        archive.close()
+    result.extracted += done.written + done.unchanged
+    result.failed.update(done.failed)
+    logger.info(
+        "%s: %d archive-only captures extracted (%d new documents)",
+        site,
+        done.written + done.unchanged,
+        done.written,
+    )
+
+
 def _reextract_site(
     layout: ArchiveLayout,
     catalog: Catalog,
     rows: list[ArticleRow],
-    hints: _Hints,
+    hints: HintsByFile,
     pool: ExtractionPool,
     result: ReextractResult,
 ) -> None:
@@ -250,13 +217,13 @@ def _reextract_site(
     for page in _pages(layout, rows, hints, result):
         pending.append((page, pool.submit(page.body, page.row.url, page.encoding, page.hints)))
         while len(pending) >= window:
-            _settle(layout, catalog, *pending.popleft(), result)
+            _settle(layout, catalog, pool, *pending.popleft(), result)
     while pending:
-        _settle(layout, catalog, *pending.popleft(), result)
+        _settle(layout, catalog, pool, *pending.popleft(), result)
 
 
 def _pages(
-    layout: ArchiveLayout, rows: list[ArticleRow], hints: _Hints, result: ReextractResult
+    layout: ArchiveLayout, rows: list[ArticleRow], hints: HintsByFile, result: ReextractResult
 ) -> Iterator[_Page]:
     """Each row's archived page; failures are counted and logged, not yielded."""
     for row in rows:
@@ -267,7 +234,7 @@ def _pages(
             result.failed[exc.reason] += 1
 
 
-def _read_page(layout: ArchiveLayout, row: ArticleRow, hints: _Hints) -> _Page:
+def _read_page(layout: ArchiveLayout, row: ArticleRow, hints: HintsByFile) -> _Page:
     document = _read_document(layout.root / row.json_path)
     if document.get("id") != row.id or document.get("version") != row.version:
         raise Failure("document-mismatch", "the catalog is stale (run `archiver reindex`)")
@@ -276,9 +243,9 @@ def _read_page(layout: ArchiveLayout, row: ArticleRow, hints: _Hints) -> _Page:
     if not isinstance(warc_file, str) or not isinstance(offset, int):
         raise Failure("no-provenance", "the document names no WARC record")
     warc_path = layout.warc_dir(row.site) / warc_file
-    record = _read_response(warc_path, offset, provenance.get("warc_record_id"))
-    content_type = _last_header(record, "Content-Type")
-    encoding = page_encoding(content_type, record.payload) if _textual(record.mime) else None
+    record = read_response(warc_path, offset, provenance.get("warc_record_id"))
+    content_type = last_header(record, "Content-Type")
+    encoding = page_encoding(content_type, record.payload) if textual(record.mime) else None
     return _Page(row, document, record.payload, encoding, hints.for_file(warc_path))
 
 
@@ -292,39 +259,16 @@ def _read_document(path: Path) -> dict[str, Any]:
     return document
 
 
-def _read_response(path: Path, offset: int, record_id: str | None) -> StoredRecord:
-    """The response record at `offset`, its body with any Content-Encoding removed."""
-    try:
-        record = read_record(path, offset)
-    except FileNotFoundError as exc:
-        raise Failure("warc-missing", str(exc)) from exc
-    except Exception as exc:  # OSError, warcio's ArchiveLoadFailed, a truncated gzip member
-        raise Failure("record-unreadable", f"{path}@{offset}: {exc}") from exc
-    if record.rec_type != "response" or record.http_headers is None:
-        raise Failure("record-mismatch", f"{path}@{offset} is a {record.rec_type} record")
-    if record_id is not None and record.record_id != record_id:
-        raise Failure("record-mismatch", f"{path}@{offset} is {record.record_id}, not {record_id}")
-    return record
-
-
-def _last_header(record: StoredRecord, name: str) -> str | None:
-    """The last value of an HTTP header (as Scrapy's ``Headers.get`` gives it)."""
-    values = [v for k, v in record.http_headers.headers if k.lower() == name.lower()]
-    return values[-1] if values else None
-
-
 def _settle(
     layout: ArchiveLayout,
     catalog: Catalog,
+    pool: ExtractionPool,
     page: _Page,
     future: Future[ExtractionOutcome],
     result: ReextractResult,
 ) -> None:
     """Compare one extraction with its document; store a new version where it differs."""
-    try:
-        outcome = future.result()
-    except Exception as exc:  # a worker died under this page
-        outcome = ExtractionOutcome(None, "worker-died", str(exc))
+    outcome = pool.wait(future, page.row.url)
     current = outcome.article.to_dict() if outcome.article is not None else None
     if current is None and changed_fields(page.document, _UNEXTRACTABLE, EXTRACTED_FIELDS):
         logger.warning("Extraction failed for %s: %s", page.row.url, outcome.message)

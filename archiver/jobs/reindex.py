@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from archiver.store.page_resources import PageResourceReport
 from archiver.store.rows import (
     ArticleRow,
     CaptureRow,
+    PendingExtraction,
     UrlState,
     capture_row,
     page_resources_row,
@@ -62,6 +64,7 @@ def rebuild_catalog(root: Path) -> ReindexResult:
     tmp = target.with_name(target.name + ".rebuild")
     for stale in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
         stale.unlink(missing_ok=True)
+    pending = _pending_of(target)
     files = captures = articles = snapshots = 0
     headers: dict[str, tuple[str | None, str | None, str | None]] = {}
     documents: list[dict[str, Any]] = []
@@ -104,6 +107,10 @@ def rebuild_catalog(root: Path) -> ReindexResult:
                 logger.warning("Skipping section snapshot %s: missing %s", rel, exc)
                 continue
             snapshots += 1
+        known = {row.record_id for row in catalog.captures()}
+        for row in pending:
+            if row.record_id in known:
+                catalog.add_pending(row)
         states = rebuild_url_state(catalog, documents, headers)
         index_for_search(catalog, documents)
         catalog.commit()
@@ -128,6 +135,19 @@ def _restore_page_resources(catalog: Catalog, site: str, record: Any) -> None:
         catalog.put_page_resources(page_resources_row(site, page, report))
 
 
+def _pending_of(catalog_path: Path) -> list[PendingExtraction]:
+    """The pages an archive-only crawl left to extract, from the catalog being replaced: not
+    in the archive's files, so carried over (those whose capture is still there)."""
+    if not catalog_path.exists():
+        return []
+    try:
+        with Catalog(catalog_path) as old:
+            return old.pending()
+    except sqlite3.DatabaseError as exc:
+        logger.warning("Cannot read pending extractions from %s: %s", catalog_path, exc)
+        return []
+
+
 def rebuild_url_state(
     catalog: Catalog,
     documents: list[dict[str, Any]],
@@ -150,27 +170,48 @@ def rebuild_url_state(
             known = newest.get(url)
             if known is None or doc["version"] > known["version"]:
                 newest[url] = doc
+    waiting = {
+        url: p.site
+        for p in catalog.pending()
+        for url in {p.url, p.requested_url}
+        if url not in newest
+    }
+    for url, site in sorted(waiting.items()):  # captured by an archive-only crawl
+        state = _replay(catalog, UrlState(normalise_url(url), site), url, by_url, headers)
+        catalog.put_url_state(state)
     for url, doc in sorted(newest.items()):
         state = UrlState(url=normalise_url(url), site=doc["site"], article_id=doc["id"])
-        for row in _fetch_history(url, by_url, headers):
-            etag, modified, where = headers.get(row.record_id, (None, None, None))
-            fetch = Fetch(
-                date=row.date,
-                status=row.status or 0,
-                record_id=row.record_id,
-                payload_record_id=row.refers_to or row.record_id,
-                full_response=row.record_type == "response",
-                etag=etag,
-                last_modified=modified,
-                location=where,
-                url=row.url or url,
-            )
-            state, event = observe_fetch(state, fetch)
-            if event is not None:
-                catalog.add_event(event)
+        state = _replay(catalog, state, url, by_url, headers)
         state = observe_processed(state, doc["id"], doc.get("published"))
         catalog.put_url_state(state)
-    return len(newest)
+    return len(newest) + len(waiting)
+
+
+def _replay(
+    catalog: Catalog,
+    state: UrlState,
+    url: str,
+    by_url: dict[str, list[CaptureRow]],
+    headers: dict[str, tuple[str | None, str | None, str | None]],
+) -> UrlState:
+    """A URL's state after its captures, its takedown events added to the catalog."""
+    for row in _fetch_history(url, by_url, headers):
+        etag, modified, where = headers.get(row.record_id, (None, None, None))
+        fetch = Fetch(
+            date=row.date,
+            status=row.status or 0,
+            record_id=row.record_id,
+            payload_record_id=row.refers_to or row.record_id,
+            full_response=row.record_type == "response",
+            etag=etag,
+            last_modified=modified,
+            location=where,
+            url=row.url or url,
+        )
+        state, event = observe_fetch(state, fetch)
+        if event is not None:
+            catalog.add_event(event)
+    return state
 
 
 def _fetch_history(

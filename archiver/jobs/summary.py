@@ -54,6 +54,9 @@ def progress_line(stats: Mapping[str, Any], elapsed: float) -> str:
     written = int(stats.get("archiver/articles/written", 0))
     written += int(stats.get("archiver/articles/changed", 0))
     line = f"pages {pages} ({rate:.0f}/min), articles {written}"
+    deferred = int(stats.get("archiver/extract/deferred", 0))
+    if deferred:
+        line += f" (+{deferred} left to extract)"
     fetched = int(stats.get(_RESOURCES + "fetched", 0))
     skipped = sum(_by_suffix(stats, _RESOURCES + "skipped/").values())
     if fetched or skipped:
@@ -97,6 +100,7 @@ class CrawlSummary:
     restored: int = 0
     non_articles: int = 0
     extraction_failures: dict[str, int] = field(default_factory=dict)
+    extraction_deferred: int = 0
     revisits: dict[str, int] = field(default_factory=dict)
     resources: dict[str, Any] = field(default_factory=dict)
     warc_records: int = 0
@@ -131,6 +135,7 @@ class CrawlSummary:
             restored=int(stats.get("archiver/articles/restored", 0)),
             non_articles=int(stats.get("archiver/articles/not_article", 0)),
             extraction_failures=_by_suffix(stats, _EXTRACT_FAILED),
+            extraction_deferred=int(stats.get("archiver/extract/deferred", 0)),
             revisits=_by_suffix(stats, _REVISITS),
             resources=resource_counts(stats),
             warc_records=int(stats.get("archiver/warc/records", 0)),
@@ -160,6 +165,7 @@ class CrawlSummary:
             + self.articles_not_modified
             + self.non_articles
             + self.articles_too_old
+            + self.extraction_deferred
             + sum(self.articles_skipped.values())
         )
         if accounted == 0:
@@ -203,6 +209,11 @@ class CrawlSummary:
             lines.append(resources)
         failures = _pairs(self.extraction_failures) or "none"
         lines.append(f"extraction failures: {failures}")
+        if self.extraction_deferred:
+            lines.append(
+                f"archive only: {self.extraction_deferred} article pages left for "
+                "`archiver reextract`"
+            )
         revisits = _pairs(self.revisits) or "none"
         lines.append(
             f"WARC: {self.warc_records} records (revisits: {revisits}) in {self.warc_files} "

@@ -26,6 +26,7 @@ from archiver.store.layout import ArchiveLayout
 from archiver.store.page_resources import PageResourceReport
 from archiver.store.rows import (
     ArticleRow,
+    PendingExtraction,
     UrlState,
     capture_row,
     page_resources_row,
@@ -235,6 +236,35 @@ class SiteArchive:
         if state is None:
             return
         self.catalog.put_url_state(observe_processed(state, article_id, published))
+        self.catalog.commit()
+
+    def defer_extraction(
+        self,
+        *,
+        response: RecordLocation,
+        url: str,
+        requested_url: str,
+        http_status: int,
+        section: str | None = None,
+        encoding: str | None = None,
+        keep_unextractable: bool = False,
+    ) -> None:
+        """Leave a captured article page for `archiver reextract` (an archive-only crawl): what
+        `store_article` would need besides the extraction, kept in the catalog."""
+        self._check_open()
+        self.catalog.add_pending(
+            PendingExtraction(
+                record_id=response.record_id,
+                site=self.site,
+                date=response.date,
+                url=url,
+                requested_url=requested_url,
+                http_status=http_status,
+                section=section,
+                encoding=encoding,
+                keep_unextractable=keep_unextractable,
+            )
+        )
         self.catalog.commit()
 
     def record_snapshot(

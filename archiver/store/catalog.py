@@ -21,6 +21,7 @@ from archiver.store.rows import (
     CaptureRow,
     EventRow,
     PageResourcesRow,
+    PendingExtraction,
     SnapshotRow,
     UrlState,
 )
@@ -30,6 +31,7 @@ from archiver.store.tables import (
     CAPTURES,
     EVENTS,
     PAGE_RESOURCES,
+    PENDING,
     SNAPSHOTS,
     URL_STATE,
 )
@@ -76,6 +78,26 @@ class Catalog:
         sql = PAGE_RESOURCES.select + " WHERE record_id = ?"
         row = self._db.execute(sql, (record_id,)).fetchone()
         return PAGE_RESOURCES.read(row) if row else None
+
+    def add_pending(self, row: PendingExtraction) -> None:
+        """Leave a captured page for later extraction (an archive-only crawl)."""
+        self._db.execute(PENDING.insert, PENDING.values(row))
+
+    def is_pending(self, record_id: str) -> bool:
+        """Whether the page in response record `record_id` awaits extraction."""
+        sql = "SELECT 1 FROM pending_extractions WHERE record_id = ?"
+        return self._db.execute(sql, (record_id,)).fetchone() is not None
+
+    def pending(self, site: str | None = None) -> list[PendingExtraction]:
+        """The pages awaiting extraction (of one site), in the order the crawl left them."""
+        sql, params = _filters(site=site)
+        sql = PENDING.select + sql + " ORDER BY site, rowid"
+        return [PENDING.read(r) for r in self._db.execute(sql, params)]
+
+    def drop_pending(self, row: PendingExtraction) -> None:
+        """A pending page went through extraction: no longer pending."""
+        sql = "DELETE FROM pending_extractions WHERE record_id = ? AND requested_url = ?"
+        self._db.execute(sql, (row.record_id, row.requested_url))
 
     def add_article(self, row: ArticleRow) -> None:
         """Insert (or replace) one article version."""

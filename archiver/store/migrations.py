@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from archiver.store.fulltext import SEARCH_DDL, SEARCH_TABLE, index_document
-from archiver.store.tables import schema_ddl
+from archiver.store.tables import PENDING, schema_ddl
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +36,13 @@ def add_search_index(db: sqlite3.Connection, root: Path) -> None:
         fill_search_index(db, root)
 
 
+def add_pending_extractions(db: sqlite3.Connection, root: Path) -> None:
+    """Step 3: the pages an archive-only crawl (`archiver crawl --no-extract`) left to extract."""
+    db.executescript(PENDING.ddl())
+
+
 #: Step N is MIGRATIONS[N - 1]. A new step goes at the end; a step never changes once released.
-MIGRATIONS: tuple[Migration, ...] = (create_tables, add_search_index)
+MIGRATIONS: tuple[Migration, ...] = (create_tables, add_search_index, add_pending_extractions)
 
 
 def migrate(db: sqlite3.Connection, root: Path) -> None:

@@ -136,6 +136,23 @@ class SnapshotRow:
     urls: list[str]
 
 
+@dataclass(frozen=True)
+class PendingExtraction:
+    """A captured article page an archive-only crawl left for `archiver reextract` to extract:
+    what the crawl's pipeline would have needed besides the record itself."""
+
+    record_id: str  # the response record holding the page (a capture row); with requested_url,
+    # the key: one body can answer several article URLs (a redirect, an identical page)
+    site: str
+    date: str  # WARC-Date of that record (`archiver reextract --since` compares it)
+    url: str  # the URL that answered (after redirects)
+    requested_url: str  # the article URL the crawl requested
+    http_status: int
+    section: str | None
+    encoding: str | None  # as the crawl decoded the body
+    keep_unextractable: bool  # keep a document even when the page cannot be extracted
+
+
 def capture_row(site: str, loc: RecordLocation, *, refers_to: str | None = None) -> CaptureRow:
     """The catalog row of a record, written just now or read back from a WARC file."""
     return CaptureRow(

@@ -18,6 +18,7 @@ from archiver.store.rows import (
     CaptureRow,
     EventRow,
     PageResourcesRow,
+    PendingExtraction,
     SnapshotRow,
     UrlState,
 )
@@ -126,11 +127,20 @@ SNAPSHOTS = Table(
     (("snapshots_site", ("site", "source_url", "fetched_at")),),
 )
 PAGE_RESOURCES = Table("page_resources", PageResourcesRow, ("record_id",))
+PENDING = Table(
+    "pending_extractions",
+    PendingExtraction,
+    ("record_id", "requested_url"),
+    (("pending_site", ("site", "date")),),
+)
 
-#: Every table of the catalog (but the search index: see archiver.store.fulltext), in DDL order.
+#: The tables migration step 1 creates, in DDL order (a released step never changes).
 TABLES: tuple[Table[Any], ...] = (CAPTURES, ARTICLES, URL_STATE, EVENTS, SNAPSHOTS, PAGE_RESOURCES)
+
+#: Every table of the catalog (but the search index: see archiver.store.fulltext).
+ALL_TABLES: tuple[Table[Any], ...] = (*TABLES, PENDING)
 
 
 def schema_ddl() -> str:
-    """The DDL of every table and index (but the search index), each ``IF NOT EXISTS``."""
+    """The DDL of step 1's tables and indexes, each ``IF NOT EXISTS``."""
     return "".join(table.ddl() for table in TABLES)

@@ -11,8 +11,8 @@ from archiver import __version__
 
 def build_warcinfo(
     *,
-    user_agent: str,
-    robots: str,
+    user_agent: str | None,
+    robots: str | None,
     config_name: str | None = None,
     config_hash: str | None = None,
     operator: str | None = None,
@@ -22,9 +22,11 @@ def build_warcinfo(
     fields = {
         "software": f"archiver/{__version__} (Python {platform.python_version()})",
         "hostname": socket.gethostname(),
-        "http-header-user-agent": user_agent,
-        "robots": robots,
     }
+    if user_agent is not None:  # None: the records are not fetches
+        fields["http-header-user-agent"] = user_agent
+    if robots is not None:
+        fields["robots"] = robots
     if operator:
         fields["operator"] = operator
     if config_name:
