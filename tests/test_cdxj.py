@@ -20,6 +20,7 @@ from archiver.store.archive import SiteArchive
 from archiver.store.cdxj import CdxjEntry, CdxjIndex, index_warc, surt_key
 from archiver.store.layout import ArchiveLayout
 from archiver.store.warcinfo import build_warcinfo
+from archiver.warc import RecordLocation
 from tests.crawling import crawl_config
 from tests.support import demo_config, html_exchange, run_archiver, tool, warc_files
 
@@ -273,3 +274,27 @@ def test_site_archive_indexes_each_file_it_closes(tmp_path: Path) -> None:
             index_warc(warc, "s")
         )
     assert len(CdxjIndex(tmp_path).captures("https://example.org/2")) == 1
+
+
+def test_a_file_whose_records_were_not_all_indexed_live_is_read_instead(tmp_path: Path) -> None:
+    site = SiteArchive(tmp_path, "s", warcinfo=build_warcinfo(user_agent="t", robots="obey"))
+    when = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    site.record_fetch(html_exchange("https://example.org/a", b"<p>a</p>", fetched_at=when))
+    live = site._live_index
+    broken = RecordLocation(
+        warc_file=site.writer.current_file.name,  # type: ignore[union-attr]
+        offset=0,
+        length=1,
+        record_id="<urn:uuid:x>",
+        record_type="response",
+        target_uri="https://example.org/b",
+        date="2026-11-20T09:30:00.000000Z",
+        payload_digest=None,
+    )
+    live.add(object(), broken)  # not a record: this file's index cannot be made as written
+    site.record_fetch(html_exchange("https://example.org/b", b"<p>b</p>", fetched_at=when))
+    (warc,) = site.close()
+    index_file = ArchiveLayout(tmp_path).indexes_dir / "s" / f"{warc.name}.cdxj"
+    lines = index_file.read_text().splitlines()
+    assert [CdxjEntry.from_line(x, "s") for x in lines] == index_warc(warc, "s")
+    assert len(lines) == 2

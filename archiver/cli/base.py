@@ -81,12 +81,29 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
             f"ARCHIVER_REQUISITES_SCOPE must be one of {', '.join(SCOPES)}, got {scope!r}",
             param_hint="--set",
         )
+    for name in ("ARCHIVER_WARC_GZIP_LEVEL", "ARCHIVER_EXTRACT_TIMEOUT"):
+        _check_number(settings, name, 0, 9 if name == "ARCHIVER_WARC_GZIP_LEVEL" else None)
     for name in str(settings.get("ARCHIVER_REQUISITES_BLOCK_LISTS", "")).split(","):
         if name.strip() and not Path(name.strip()).is_file():
             raise click.BadParameter(
                 f"ARCHIVER_REQUISITES_BLOCK_LISTS: no file {name.strip()!r}", param_hint="--set"
             )
     return settings
+
+
+def _check_number(settings: dict[str, Any], name: str, low: float, high: float | None) -> None:
+    """A numeric `-s` setting within its range (a click error, exit 2, otherwise)."""
+    if name not in settings:
+        return
+    try:
+        value = float(settings[name])
+    except ValueError:
+        value = float("nan")
+    if not (value >= low and (high is None or value <= high)):
+        bounds = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
+        raise click.BadParameter(
+            f"{name} must be a number {bounds}, got {settings[name]!r}", param_hint="--set"
+        )
 
 
 def open_catalog(archive_dir: Path) -> Catalog:

@@ -14,7 +14,7 @@ from typing import Any
 from archiver.extraction.fields import ExtractedArticle
 from archiver.fsutil import atomic_write_bytes
 from archiver.store.catalog import Catalog
-from archiver.store.cdxj import write_index
+from archiver.store.cdxj import LiveIndex, write_index
 from archiver.store.document import Article, SectionSnapshot
 from archiver.store.identity import (
     article_id,
@@ -38,6 +38,7 @@ from archiver.store.versions import PreviousVersion, next_version
 from archiver.warc import HttpExchange, RecordLocation, WarcWriter
 from archiver.warc.http_headers import header_value
 from archiver.warc.records import payload_digest
+from archiver.warc.writer import DEFAULT_GZIP_LEVEL
 
 logger = logging.getLogger(__name__)
 
@@ -139,18 +140,23 @@ class SiteArchive:
         *,
         warcinfo: Mapping[str, str],
         max_warc_size: int = 1_000_000_000,
+        gzip_level: int = DEFAULT_GZIP_LEVEL,
     ) -> None:
         self.layout = ArchiveLayout(root)
         self.site = site
         self.catalog = Catalog(self.layout.catalog_path)
-        # Each closed WARC file is indexed in the background; close() waits for it.
+        # Each WARC file's index is made as its records are written, and written (in the
+        # background) when the file closes; close() waits for it.
+        self._live_index = LiveIndex(site)
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"cdxj-{site}")
         self.writer = WarcWriter(
             self.layout.warc_dir(site),
             site,
             warcinfo=warcinfo,
             max_size=max_warc_size,
+            gzip_level=gzip_level,
             on_close=self._warc_closed,
+            on_record=self._live_index.add,
         )
         self.articles_written = 0
         self.articles_unchanged = 0
@@ -406,7 +412,7 @@ class SiteArchive:
 
     def _write_index(self, path: Path) -> None:
         try:
-            write_index(self.layout, self.site, path)
+            write_index(self.layout, self.site, path, self._live_index.take(path.name))
         except Exception:
             logger.exception("Cannot index %s (`archiver reindex` will)", path)
 

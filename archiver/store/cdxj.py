@@ -24,7 +24,7 @@ from warcio.timeutils import iso_date_to_timestamp
 from archiver.fsutil import atomic_write_text
 from archiver.store.layout import ArchiveLayout
 from archiver.store.timestamps import parse_timestamp
-from archiver.warc import read_record
+from archiver.warc import RecordLocation, read_record
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +138,60 @@ class _CollectingIndexer(CDXJIndexer):
 _KEYER = CDXJIndexer(None, [])
 
 
+class _Position:
+    """Where a record just written lies, as cdxj-indexer asks its record iterator."""
+
+    def __init__(self, offset: int, length: int) -> None:
+        self._offset, self._length = offset, length
+
+    def get_record_offset(self) -> int:
+        return self._offset
+
+    def get_record_length(self) -> int:
+        return self._length
+
+
+_UNUSABLE: list[CdxjEntry] = []  # a file some record of which could not be indexed live
+
+
+class LiveIndex:
+    """The index entries of WARC files being written, made by cdxj-indexer's own code from
+    each record as it is written (the file is not read back when it closes). Thread-safe."""
+
+    def __init__(self, site: str) -> None:
+        self.site = site
+        self._indexer = _CollectingIndexer()
+        self._entries: dict[str, list[CdxjEntry]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, record: Any, loc: RecordLocation) -> None:
+        """Index one record written at `loc` (warcio's record object, before it is discarded)."""
+        indexer = self._indexer
+        with self._lock:
+            entries = self._entries.setdefault(loc.warc_file, [])
+            if entries is _UNUSABLE:
+                return
+            try:
+                if not indexer.filter_record(record):
+                    return
+                indexer.curr_filename = loc.warc_file
+                indexer.rows.clear()
+                indexer.process_index_entry(_Position(loc.offset, loc.length), record, "", None)
+                rows = [CdxjEntry._make(k, ts, f, self.site, t) for k, ts, f, t in indexer.rows]
+            except Exception:
+                logger.exception("Cannot index a record of %s as written", loc.warc_file)
+                self._entries[loc.warc_file] = _UNUSABLE  # the closed file will be read
+                return
+            entries += rows
+
+    def take(self, warc_name: str) -> list[CdxjEntry] | None:
+        """The entries of a closed file (None: index the file itself, none or not all of its
+        records went through `add`)."""
+        with self._lock:
+            entries = self._entries.pop(warc_name, None)
+        return None if entries is _UNUSABLE else entries
+
+
 def surt_key(url: str) -> str:
     """The SURT key of a URL, made by cdxj-indexer's own code (as pywb makes it)."""
     return str(_KEYER.get_url_key(url))
@@ -161,10 +215,18 @@ def cdxj_text(entries: Iterable[CdxjEntry]) -> str:
     return "".join(f"{line}\n" for line in sorted({e.line() for e in entries}))
 
 
-def write_index(layout: ArchiveLayout, site: str, warc_path: Path) -> Path:
-    """Write (atomically) the sorted CDXJ index of one closed WARC file; return its path."""
+def write_index(
+    layout: ArchiveLayout, site: str, warc_path: Path, entries: list[CdxjEntry] | None = None
+) -> Path:
+    """Write (atomically) the sorted CDXJ index of one closed WARC file; return its path.
+
+    `entries` are the file's, made as it was written (`LiveIndex`); without them the file is
+    read and indexed.
+    """
     path = index_path(layout, site, warc_path.name)
-    atomic_write_text(path, cdxj_text(index_warc(warc_path, site)))
+    if entries is None:
+        entries = index_warc(warc_path, site)
+    atomic_write_text(path, cdxj_text(entries))
     return path
 
 
