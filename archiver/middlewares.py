@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Headers, Response
+from scrapy.http import Headers, HtmlResponse, Response
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.httpobj import urlparse_cached
+from w3lib.html import get_base_url, get_meta_refresh
 
 from archiver.crawl.account import ResourceAccount
 from archiver.crawl.errors import HOST_FAILURES, error_kind
@@ -232,3 +235,35 @@ class PageResourceGate:
                 )
         else:
             logger.debug("Giving up page resources on %s for this run: %s", host, kind)
+
+
+class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware, reading only the page's head.
+
+    Scrapy looks for ``<meta http-equiv="refresh">`` (and ``<base href>``) in the first 4096
+    characters of a page, but decodes the whole body to take them: for a 250 KB article that
+    decode was the largest cost of the middleware chain. Here only the first 16 KiB are
+    decoded. Same settings (METAREFRESH_ENABLED, _IGNORE_TAGS, _MAXDELAY), same redirects.
+    """
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        if (
+            request.meta.get("dont_redirect", False)
+            or request.method == "HEAD"
+            or not isinstance(response, HtmlResponse)
+            or urlparse_cached(request).scheme not in {"http", "https"}
+        ):
+            return response
+        head = response.body[:16384].decode(response.encoding, "replace")[:4096]
+        base = get_base_url(head, response.url, response.encoding)
+        interval, url = get_meta_refresh(head, base, response.encoding, self._ignore_tags)
+        if not url:
+            return response
+        redirected = self._redirect_request_using_get(request, response, url)
+        if urlparse_cached(redirected).scheme not in {"http", "https"}:
+            return response
+        if interval is not None and interval < self._maxdelay:
+            return self._redirect(redirected, request, "meta refresh")
+        return response

@@ -68,7 +68,12 @@ ARCHIVER_PROGRESS_INTERVAL = 10.0
 DOWNLOADER_MIDDLEWARES = {
     "archiver.middlewares.PageResourceGate": 960,
     "archiver.middlewares.WarcRecorderMiddleware": 950,
+    # Scrapy's, decoding a page's head only (Scrapy's decodes the whole body for it).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "archiver.middlewares.HeadMetaRefreshMiddleware": 580,
 }
+# Request depth is not used (the spiders follow what the config lists, not link depth).
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 ITEM_PIPELINES = {
     "archiver.pipelines.ExtractAndStorePipeline": 300,
 }
