@@ -11,6 +11,9 @@ Usage (from the repo root, or from a script that put the repo root on ``sys.path
 
     python benchmarks/newssite.py --articles 300    # serve it until Ctrl-C, print the stats
 
+For a static server (nginx), ``site.write_static(directory)`` writes the same pages as files (see
+`StaticSite` for the layout a server needs); nothing else of the corpus is ever written.
+
 The pages come from ``$ARCHIVER_CORPUS`` (default /work/shared/corpus, its ``aeb`` and ``fundus``
 sets), read at run time and kept in memory: nothing of the corpus is written anywhere. With more
 articles than corpus pages, the pages are reused in turn under distinct article ids
@@ -81,6 +84,7 @@ __all__ = [
     "PageResources",
     "ResourceStats",
     "RewrittenPage",
+    "StaticSite",
     "corpus_root",
     "load_pages",
     "registrable_domain",
@@ -89,6 +93,7 @@ __all__ = [
     "section_page_counts",
     "serve_site",
     "site_config",
+    "static_file",
     "synthetic_asset",
     "write_config",
 ]
@@ -484,9 +489,16 @@ def section_page_counts(articles: int, per_page: int = PER_PAGE) -> dict[str, in
 
 
 def site_config(
-    base_url: str, articles: int, site: str = "bench", per_page: int = PER_PAGE
+    base_url: str,
+    articles: int,
+    site: str = "bench",
+    per_page: int = PER_PAGE,
+    requisites_scope: str | None = None,
 ) -> dict[str, Any]:
-    """The archiver site config (as data) for a site of `articles` articles at `base_url`."""
+    """The archiver site config (as data) for a site of `articles` articles at `base_url`.
+
+    `requisites_scope` ("all", "site" or "none") sets ``requisites.scope``; None leaves it out.
+    """
     base_url = base_url.rstrip("/")
     host = urlsplit(base_url).hostname or "127.0.0.1"
     pages = section_page_counts(articles, per_page)
@@ -504,11 +516,15 @@ def site_config(
         "articles": {"allow": [ARTICLE_ALLOW]},
         "crawl": {"download_delay": 0, "obey_robots": True, "concurrency": 8},
         "extract": {},
-    }
+    } | ({"requisites": {"scope": requisites_scope}} if requisites_scope else {})
 
 
 def write_config(
-    path: str | Path, base_url: str, site: str = "bench", articles: int = 300
+    path: str | Path,
+    base_url: str,
+    site: str = "bench",
+    articles: int = 300,
+    requisites_scope: str | None = None,
 ) -> SiteConfig:
     """Write the site config YAML for the site at `base_url`; returns it loaded (validated)."""
     path = Path(path)
@@ -516,9 +532,29 @@ def write_config(
         f"# Site config for the local benchmark news site at {base_url} ({articles} articles),\n"
         "# written by benchmarks/newssite.py.\n"
     )
-    data = site_config(base_url, articles, site)
+    data = site_config(base_url, articles, site, requisites_scope=requisites_scope)
     path.write_text(header + yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return load_site_config(path)
+
+
+def static_file(path: str) -> str:
+    """Where `write_static` puts the page at URL path `path`, relative to its root."""
+    name = path.lstrip("/")
+    return f"{name}index.html" if not name or name.endswith("/") else name
+
+
+@dataclass(frozen=True)
+class StaticSite:
+    """A site written as files by `NewsSite.write_static`.
+
+    A server must answer a directory with its ``index.html``, an article file (no extension)
+    as ``text/html; charset=utf-8``, ``feed.xml`` as ``application/rss+xml`` and
+    ``sitemap.xml`` as ``application/xml``.
+    """
+
+    root: Path
+    files: int
+    bytes: int
 
 
 def _static_extension(path: str) -> str | None:
@@ -692,12 +728,46 @@ class NewsSite:
         """Listing pages per section."""
         return section_page_counts(len(self.articles), self.per_page)
 
-    def site_config(self, site: str = "bench") -> dict[str, Any]:
-        return site_config(self.base_url, len(self.articles), site, self.per_page)
+    def site_config(
+        self, site: str = "bench", requisites_scope: str | None = None
+    ) -> dict[str, Any]:
+        return site_config(self.base_url, len(self.articles), site, self.per_page, requisites_scope)
 
-    def write_config(self, path: str | Path, site: str = "bench") -> SiteConfig:
+    def write_config(
+        self, path: str | Path, site: str = "bench", requisites_scope: str | None = None
+    ) -> SiteConfig:
         """Write the site config YAML for this site; returns it loaded (validated)."""
-        return write_config(path, self.base_url, site, len(self.articles))
+        return write_config(path, self.base_url, site, len(self.articles), requisites_scope)
+
+    def page_paths(self) -> list[str]:
+        """URL paths of the pages a crawl of `site_config` fetches, robots.txt aside.
+
+        The feed, the sitemap, every section page and every article.
+        """
+        paths = ["/feed.xml", "/sitemap.xml"]
+        for name, count in self.section_pages().items():
+            paths.append(f"/s/{name}/")
+            paths.extend(f"/s/{name}/page/{k}/" for k in range(2, count + 1))
+        paths.extend(f"/article/{a.id}" for a in self.articles)
+        return paths
+
+    def write_static(self, root: str | Path) -> StaticSite:
+        """Write the home page, robots.txt and every page of `page_paths` as files under `root`.
+
+        Page resources are not written (a static server answers 404 for them).
+        """
+        root = Path(root)
+        files = size = 0
+        for path in ["/", "/robots.txt", *self.page_paths()]:
+            status, _, body, _ = self.respond(path)
+            if status != 200:
+                raise RuntimeError(f"{path} answers {status}")
+            target = root / static_file(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+            files += 1
+            size += len(body)
+        return StaticSite(root=root, files=files, bytes=size)
 
     def resource_hosts(self) -> ResourceStats:
         """Where the articles' resources point now, counted per article."""
