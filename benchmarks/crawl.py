@@ -983,7 +983,8 @@ def bench_all(args: argparse.Namespace, modes: list[str], work: Path) -> int:
             server = f"nginx ({binary}, 1 worker)"
         else:
             stack.enter_context(site)
-            server = "the Python server of benchmarks/newssite.py (nginx unavailable)"
+            why = "--python-server" if args.python_server else "nginx unavailable"
+            server = f"the Python server of benchmarks/newssite.py, in this process ({why})"
             say(f"serving with {server} on {site.base_url}")
         site_line = (
             f"Site {site.base_url}, served by {server}: {len(site.articles)} articles from "
