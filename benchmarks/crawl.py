@@ -546,7 +546,8 @@ def wget_command(base_url: str, warc: Path, files: Path) -> list[str]:
     No ``--delete-after``: with it, wget 1.21 fetches everything again for each start URL.
     """
     base = base_url.rstrip("/")
-    accept = r"/(s/[a-z]+/(page/[0-9]+/)?|article/[A-Za-z0-9_-]+|feed\.xml|sitemap\.xml)$"
+    # Article ids end in -<round>: "/article/src", which some pages name, is no article.
+    accept = r"/(s/[a-z]+/(page/[0-9]+/)?|article/[A-Za-z0-9_-]+-[0-9]+|feed\.xml|sitemap\.xml)$"
     starts = [f"{base}/s/{name}/" for name in ("world", "business", "culture")]
     return [
         "wget",
