@@ -857,7 +857,7 @@ def report(runs: list[Run], modes: list[str], site_line: str, articles: int) -> 
             f"time of a) it is {found['a/d articles']:.2f}."
         )
     print(
-        "RSS of the tree sums every process's RSS, so the pages the forkserver's workers share "
+        "\nRSS of the tree sums every process's RSS, so the pages the forkserver's workers share "
         f"count once per worker; PSS splits them (read every {PSS_EVERY * INTERVAL:.0f} s). "
         "e compares docs per CPU second, the wall figures suffer from whatever else runs on "
         "core 0. The growth target (<= 25% from N=2,000 to N=20,000) needs a second run with "
