@@ -24,7 +24,7 @@ from archiver.extraction.pool import (
     extract_outcome,
 )
 from archiver.items import FetchedPage, ListingSnapshot, PageNotExtracted
-from archiver.store.archive import ArchiveClosedError, SiteArchive
+from archiver.store.archive import ArchiveClosedError, SiteArchive, StoredArticle
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,12 @@ class ExtractAndStorePipeline:
             logger.warning("Extraction failed for %s: %s", item.url, outcome.message)
             self.archive.mark_processed(item.requested_url)
             return {"url": item.url, "extraction_failed": outcome.failure}
-        stored = self.archive.store_article(
+        store = (
+            self.archive.store_article_async
+            if is_asyncio_reactor_installed()
+            else self._store_now  # pragma: no cover - non-default reactor
+        )
+        stored = await store(
             article,
             response=item.record,
             url=item.url,
@@ -124,6 +129,9 @@ class ExtractAndStorePipeline:
         else:
             stats.inc_value("archiver/articles/not_article")
         return stored.document
+
+    async def _store_now(self, article: ExtractedArticle, **fields: Any) -> StoredArticle:
+        return self.archive.store_article(article, **fields)
 
     def _defer(self, item: FetchedPage) -> dict[str, Any]:
         """An archive-only crawl: the capture waits in the catalog for `archiver reextract`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import pkgutil
@@ -19,7 +20,7 @@ import archiver.store
 from archiver.crawl.recapture import plan_fetch
 from archiver.extraction.fields import ExtractedArticle
 from archiver.jobs.reindex import rebuild_catalog
-from archiver.store.archive import ArchiveClosedError, SiteArchive
+from archiver.store.archive import ArchiveClosedError, SiteArchive, StoredArticle
 from archiver.store.catalog import Catalog
 from archiver.store.document import SCHEMA_PATH
 from archiver.store.identity import article_id, identity_url
@@ -111,6 +112,34 @@ def test_unchanged_content_is_not_a_new_version(site: SiteArchive) -> None:
     assert edited.changed and edited.version == 2
     assert edited.path.name == f"{first.article_id}.v2.json"
     site.close()
+
+
+def test_stores_from_an_event_loop_take_turns_per_article(site: SiteArchive) -> None:
+    """Three captures of one article stored at once (as the pipeline may): versions as if
+    stored one after the other; the JSON files written off the loop."""
+    captures = [site.record_fetch(exchange(f"<html>{n}</html>".encode())).record for n in range(3)]
+    texts = ["First paragraph.\n\nSecond one.", "First paragraph.\n\nSecond one.", "Edited."]
+
+    async def store_all() -> list[StoredArticle]:
+        return await asyncio.gather(
+            *(
+                site.store_article_async(
+                    extracted(text=text), response=capture, url=URL, http_status=200
+                )
+                for text, capture in zip(texts, captures, strict=True)
+            )
+        )
+
+    loop = asyncio.new_event_loop()
+    try:
+        first, same, edited = loop.run_until_complete(store_all())
+    finally:
+        loop.close()
+    assert (first.changed, same.changed, edited.changed) == (True, False, True)
+    assert (first.version, same.version, edited.version) == (1, 1, 2)
+    assert json.loads(edited.path.read_text())["changes"]["fields"] == ["text"]
+    assert [r.version for r in site.catalog.versions(first.article_id)] == [1, 2]
+    assert site._article_turns == {}
 
 
 def test_writes_after_close_are_refused(site: SiteArchive) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import logging
@@ -115,6 +116,18 @@ def _capture_fields(
     }
 
 
+@dataclass(frozen=True)
+class _ArticlePlan:
+    """A new article version to store: its document, the JSON bytes and where they go."""
+
+    article: Article
+    payload: bytes
+    path: Path
+    response: RecordLocation
+    state_url: str  # the article URL whose state records the extraction
+    published: str | None
+
+
 class ArchiveClosedError(RuntimeError):
     """A write reached a site archive after it was closed (e.g. during a forced shutdown)."""
 
@@ -161,6 +174,9 @@ class SiteArchive:
         self.articles_written = 0
         self.articles_unchanged = 0
         self._closed = False
+        # store_article_async writes JSON files here (fsync off the event loop).
+        self._file_writer = ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"files-{site}")
+        self._article_turns: dict[str, asyncio.Lock] = {}
 
     def record_fetch(self, exchange: HttpExchange, *, state_url: str | None = None) -> Capture:
         """Record one fetch, as a revisit when its payload is already archived.
@@ -320,6 +336,65 @@ class SiteArchive:
         Nothing new is written when the versioned fields equal the newest stored version; when
         they differ, the new version says which fields changed, with a short diff.
         """
+        plan = self._plan_article(
+            extracted,
+            response=response,
+            url=url,
+            http_status=http_status,
+            section=section,
+            requested_url=requested_url,
+        )
+        if isinstance(plan, StoredArticle):
+            return plan
+        atomic_write_bytes(plan.path, plan.payload)
+        return self._record_article(plan)
+
+    async def store_article_async(
+        self,
+        extracted: ExtractedArticle,
+        *,
+        response: RecordLocation,
+        url: str,
+        http_status: int,
+        section: str | None = None,
+        requested_url: str | None = None,
+    ) -> StoredArticle:
+        """`store_article` for an event loop: the JSON file is written and made durable (its
+        fsyncs) in a thread while the loop runs on. Stores of one article take turns."""
+        art_id = article_id(url, extracted.canonical_url)
+        turn = self._article_turns.setdefault(art_id, asyncio.Lock())
+        try:
+            async with turn:
+                plan = self._plan_article(
+                    extracted,
+                    response=response,
+                    url=url,
+                    http_status=http_status,
+                    section=section,
+                    requested_url=requested_url,
+                )
+                if isinstance(plan, StoredArticle):
+                    return plan
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(
+                    self._file_writer, atomic_write_bytes, plan.path, plan.payload
+                )
+                return self._record_article(plan)
+        finally:
+            if not turn.locked():
+                self._article_turns.pop(art_id, None)
+
+    def _plan_article(
+        self,
+        extracted: ExtractedArticle,
+        *,
+        response: RecordLocation,
+        url: str,
+        http_status: int,
+        section: str | None,
+        requested_url: str | None,
+    ) -> _ArticlePlan | StoredArticle:
+        """The new version to write, or the stored one when nothing changed (then done)."""
         self._check_open()
         art_id = article_id(url, extracted.canonical_url)
         latest = self.catalog.latest_version(art_id)
@@ -346,26 +421,33 @@ class SiteArchive:
             return StoredArticle(
                 art_id, latest.version, self.layout.root / latest.json_path, False, stored
             )
-        payload = article.to_json_bytes()
         path = self.layout.article_path(self.site, art_id, response.date, article.version)
-        atomic_write_bytes(path, payload)
+        state_url = requested_url or url
+        return _ArticlePlan(
+            article, article.to_json_bytes(), path, response, state_url, extracted.published
+        )
+
+    def _record_article(self, plan: _ArticlePlan) -> StoredArticle:
+        """The written document's WARC metadata record and catalog rows."""
+        self._check_open()
+        article, response = plan.article, plan.response
         # Not the page's URL: replay tools would take the JSON for the page (pywb does).
         meta = self.writer.write_metadata(
-            article_metadata_uri(art_id),
-            payload,
+            article_metadata_uri(article.id),
+            plan.payload,
             refers_to=response.record_id,
             refers_to_target=response.target_uri,
             refers_to_date=response.date,
         )
         document = article.to_json_dict()
-        rel = path.relative_to(self.layout.root).as_posix()
+        rel = plan.path.relative_to(self.layout.root).as_posix()
         self.catalog.add_captures([capture_row(self.site, meta, refers_to=response.record_id)])
         self.catalog.add_article(ArticleRow.from_document(document, rel))
         self.catalog.index_for_search(document)
-        self._processed(requested_url or url, art_id, extracted.published)
+        self._processed(plan.state_url, article.id, plan.published)
         self.catalog.commit()
         self.articles_written += 1
-        return StoredArticle(art_id, article.version, path, True, document)
+        return StoredArticle(article.id, article.version, plan.path, True, document)
 
     def _processed(self, state_url: str, art_id: str, published: str | None) -> None:
         key = normalise_url(state_url)
@@ -398,6 +480,7 @@ class SiteArchive:
         if self._closed:
             return self.writer.closed_files
         self._closed = True
+        self._file_writer.shutdown(wait=True)
         files = self.writer.close()
         self._indexer.shutdown(wait=True)
         self.catalog.close()
