@@ -489,6 +489,7 @@ class Bench:
     keep: bool
     corpus: Path
     no_extract: bool  # whether `archiver crawl` has --no-extract
+    settings: list[str] = field(default_factory=list)  # KEY=VALUE for the crawls' -s
 
     def paths(self, run: Run) -> tuple[Path, Path, Path]:
         """A run's own directory, stdout and stderr files."""
@@ -515,6 +516,8 @@ def run_crawl(bench: Bench, run: Run, extract: bool) -> None:
     archive = directory / "archive"
     command = [sys.executable, "-m", "archiver", "crawl", str(bench.config), "--json"]
     command += ["--archive", str(archive)] + ([] if extract else ["--no-extract"])
+    for setting in bench.settings:
+        command += ["-s", setting]
     run.record(measure(command, out, err, bench.timeout))
     warcs = sorted(archive.rglob("*.warc.gz")) + sorted(archive.rglob("*.warc.gz.open"))
     run.warc_bytes = warc_sizes(archive)[0]
@@ -927,6 +930,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=corpus_root(), help="corpus root")
     parser.add_argument("--tmp", type=Path, help="where to make the temp dir (default: $TMPDIR)")
     parser.add_argument("--python-server", action="store_true", help="serve with Python, not nginx")
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a setting for the crawls (a, b), as `archiver crawl -s` (repeatable)",
+    )
     parser.add_argument("--child", choices=("extract", "single"), help=argparse.SUPPRESS)
     parser.add_argument("child_args", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -975,6 +986,7 @@ def bench_all(args: argparse.Namespace, modes: list[str], work: Path) -> int:
         keep=args.keep,
         corpus=args.corpus,
         no_extract=crawl_has_no_extract(),
+        settings=list(args.settings),
     )
     if "b" in modes and not bench.no_extract:
         say("b: `archiver crawl --help` has no --no-extract: reported as unavailable")
@@ -994,6 +1006,8 @@ def bench_all(args: argparse.Namespace, modes: list[str], work: Path) -> int:
             f"{written.bytes / MB:.0f} MB as files. Page resources off. {os.cpu_count()} cores; "
             f"{args.repeat} cycle(s) over {', '.join(f'{m} {MODES[m]}' for m in modes)}."
         )
+        if bench.settings:
+            site_line += f" Crawl settings: {' '.join('-s ' + x for x in bench.settings)}."
         say(site_line)
         runs = [run_mode(bench, mode, cycle) for cycle in range(args.repeat) for mode in modes]
     results = report(runs, modes, site_line, args.articles)
