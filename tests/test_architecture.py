@@ -25,7 +25,17 @@ LAYERS: list[set[str]] = [
     {"store"},
     {"crawl"},
     {"replay", "jobs"},
-    {"items", "signals", "settings", "extensions", "middlewares", "pipelines", "spiders", "runner"},
+    {
+        "items",
+        "signals",
+        "settings",
+        "extensions",
+        "middlewares",
+        "pipelines",
+        "queues",
+        "spiders",
+        "runner",
+    },
     {"cli", "__main__"},
 ]
 #: The Scrapy adapters: the only parts that may import Scrapy (with the CLI, lazily).
