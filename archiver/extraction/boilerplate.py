@@ -207,9 +207,7 @@ def _story_of(el: Any) -> Any:
     return next(el.iterancestors("article"), None)
 
 
-_SNAKE_CONTAINERS = (
-    "//*[self::div or self::section or self::article or self::main][contains(@class, '_')]"
-)
+_SNAKE_CONTAINERS = ("div", "section", "article", "main")
 _SNAKE_TOKEN_RE = re.compile(r"\b[A-Za-z]+(?:_[A-Za-z]+)+\b")
 
 
@@ -219,8 +217,10 @@ def add_hyphenated_classes(tree: Any) -> None:
     Content-area heuristics (trafilatura's among them) know the hyphenated and BEM names of
     article containers; a site writing them in snake case is not found otherwise.
     """
-    for el in tree.xpath(_SNAKE_CONTAINERS):
+    for el in tree.iter(_SNAKE_CONTAINERS):
         cls = el.get("class", "")
+        if "_" not in cls:
+            continue
         extra = [t.replace("_", "-") for t in _SNAKE_TOKEN_RE.findall(cls) if "__" not in t]
         if extra:
             el.set("class", f"{cls} {' '.join(extra)}")
