@@ -22,9 +22,10 @@ __all__ = ["ExtractionError", "parse_page"]
 
 _TAG_RE = re.compile(r"<\s*[a-zA-Z!?/]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# what trafilatura's load_html deletes (its INVALID_XML_CHARS), as UTF-8 bytes
+# what trafilatura's load_html deletes (its INVALID_XML_CHARS): control characters (as UTF-8
+# bytes) and two noncharacters
 _CONTROL_BYTES = bytes((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
-_NONCHARS = ("\ufffe".encode(), "\uffff".encode())
+_NONCHARS = ("\ufffe", "\uffff")
 
 
 def _parser() -> Any:
@@ -97,7 +98,8 @@ def _load_clean(text: str) -> Any:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates
         return None
-    if len(data.translate(None, _CONTROL_BYTES)) != len(data) or any(c in data for c in _NONCHARS):
+    # ("\ufffe" in text is instant when the text is of a kind of string that cannot hold it)
+    if len(data.translate(None, _CONTROL_BYTES)) != len(data) or any(c in text for c in _NONCHARS):
         return None
     beginning = text[:50].lower()
     repaired = _repair(text, beginning)
