@@ -244,3 +244,10 @@ def test_leads_with_the_standfirst_the_page_shows() -> None:
     )
     assert text.startswith(standfirst + "\n\nBody sentence 0")
     assert "seen from the river bank" not in text
+
+
+def test_counts_only_what_leaves_the_page() -> None:
+    # furniture inside furniture goes with it: one element removed, not two
+    tree = _tree("<div class='share-bar'><div class='social-links'>Share</div></div>")
+    assert drop_boilerplate(tree) == 1
+    assert "Share" not in _text(tree)

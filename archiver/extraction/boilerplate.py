@@ -13,6 +13,7 @@ never disappears. An article body split into several like-named containers is jo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -73,12 +74,16 @@ _CLUSTER_MIN_CHARS = 60
 _CLUSTER_LINK_SHARE = 0.9
 
 
+_P_TEXTS = etree.XPath(".//p//text()", smart_strings=False)
+_TEXT = etree.XPath("string()", smart_strings=False)  # "".join(el.itertext()), built in C
+
+
 def _text_len(el: Any) -> int:
-    return sum(len(t) for t in el.xpath(".//p//text()"))
+    return sum(map(len, _P_TEXTS(el)))
 
 
 def _text_length(el: Any) -> int:
-    return len("".join(el.itertext()).strip())
+    return len(_TEXT(el).strip())
 
 
 def _linked_length(anchors: Any) -> int:
@@ -134,17 +139,27 @@ def _inline_link_clusters(tree: Any) -> list[Any]:
 
 def _is_furniture(el: Any) -> bool:
     tag = el.tag
-    if tag in _TAGS or el.get("role") in _ROLES:
+    attrs = el.attrib
+    role = attrs.get("role")
+    if tag in _TAGS or role in _ROLES or role == "dialog" or "hidden" in attrs:
         return True
-    if tag != "a" and el.get("itemprop") in _META_PROPS:
+    if tag != "a" and attrs.get("itemprop") in _META_PROPS:
         return True
-    if el.get("hidden") is not None or _HIDDEN_RE.search(el.get("style", "")):
+    style = attrs.get("style")
+    if style and _HIDDEN_RE.search(style):
         return True
-    if el.get("role") == "dialog" or not _UNSEEN_CLASSES.isdisjoint(el.get("class", "").split()):
+    cls, id_ = attrs.get("class", ""), attrs.get("id", "")
+    if (cls or id_) and _names_widget(cls, id_):
         return True
-    if tag in ("ul", "ol") and (_is_link_list(el) or _is_teaser_list(el)):
+    return tag in ("ul", "ol") and (_is_link_list(el) or _is_teaser_list(el))
+
+
+@lru_cache(maxsize=4096)
+def _names_widget(cls: str, id_: str) -> bool:
+    """Class or id names a widget or an element kept off the screen (pages repeat them)."""
+    if not _UNSEEN_CLASSES.isdisjoint(cls.split()):
         return True
-    attrs = f"{el.get('class', '')} {el.get('id', '')}"
+    attrs = f"{cls} {id_}"
     return bool(attrs.strip()) and bool(_CLASS_RE.search(attrs))
 
 
@@ -192,9 +207,7 @@ def _story_of(el: Any) -> Any:
     return next(el.iterancestors("article"), None)
 
 
-_SNAKE_CONTAINERS = (
-    "//*[self::div or self::section or self::article or self::main][contains(@class, '_')]"
-)
+_SNAKE_CONTAINERS = ("div", "section", "article", "main")
 _SNAKE_TOKEN_RE = re.compile(r"\b[A-Za-z]+(?:_[A-Za-z]+)+\b")
 
 
@@ -204,36 +217,69 @@ def add_hyphenated_classes(tree: Any) -> None:
     Content-area heuristics (trafilatura's among them) know the hyphenated and BEM names of
     article containers; a site writing them in snake case is not found otherwise.
     """
-    for el in tree.xpath(_SNAKE_CONTAINERS):
+    for el in tree.iter(_SNAKE_CONTAINERS):
         cls = el.get("class", "")
+        if "_" not in cls:
+            continue
         extra = [t.replace("_", "-") for t in _SNAKE_TOKEN_RE.findall(cls) if "__" not in t]
         if extra:
             el.set("class", f"{cls} {' '.join(extra)}")
 
 
 # every element _is_furniture can accept; XPath narrows them down in C, much faster
+_MAYBE = "[@class or @id or @role or @hidden or @style or @itemprop or self::ul or self::ol"
+_MAYBE += " or self::figcaption or self::aside]"
 _MAYBE_FURNITURE = etree.XPath(
     "//*[@class or @id or @role or @hidden or @style or @itemprop]"
     " | //ul | //ol | //figcaption | //aside"
 )
+# how many of those an element holds (the same test)
+_MAYBE_FURNITURE_INSIDE = etree.XPath(f"count(descendant::*{_MAYBE})")
 
 
 def drop_boilerplate(tree: Any) -> int:
-    """Remove side content from ``tree`` in place; return how many elements were removed."""
-    candidates = [el for el in _MAYBE_FURNITURE(tree) if _is_furniture(el)]
-    candidates.extend(_inline_link_clusters(tree))
-    if not candidates:
-        return 0
+    """Remove side content from ``tree`` in place; return how many elements were removed.
+
+    Elements are judged in document order, each on the page as it was (whatever is dropped
+    comes before it or holds it); what a dropped element holds is not looked at.
+    """
+    clusters = _inline_link_clusters(tree)
+    candidates = _MAYBE_FURNITURE(tree)
     total = _text_len(tree) or 1
     removed = 0
+    skip = 0
     for el in candidates:
-        if el.getparent() is None or el.tag in ("html", "body"):
-            continue
-        if _text_len(el) > _MAX_SHARE * total:
-            continue
-        el.drop_tree()
-        removed += 1
+        if skip:
+            skip -= 1  # inside an element dropped already
+        elif _drop(el, total):
+            skip = int(_MAYBE_FURNITURE_INSIDE(el))
+            el.drop_tree()
+            removed += 1
+    for el in clusters:
+        if _may_go(el, total) and _in_tree(el, tree):
+            el.drop_tree()
+            removed += 1
     return removed
+
+
+def _drop(el: Any, total: int) -> bool:
+    """Whether ``el`` is furniture that may go."""
+    return el.getparent() is not None and _is_furniture(el) and _may_go(el, total)
+
+
+def _may_go(el: Any, total: int) -> bool:
+    """Not the page itself, nor an element with most of its paragraph text."""
+    if el.getparent() is None or el.tag in ("html", "body"):
+        return False
+    return _text_len(el) <= _MAX_SHARE * total
+
+
+def _in_tree(el: Any, tree: Any) -> bool:
+    """``el`` is still in ``tree``: no ancestor of it was dropped."""
+    for ancestor in el.iterancestors():
+        if ancestor is tree:
+            return True
+    return el is tree
 
 
 # Cross-reference lines ("Read more: <headline>") and bare widget labels, in a few languages.

@@ -7,6 +7,7 @@ it is the publisher's text, so it leads the article's text when the page shows i
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from archiver.extraction.structured import text_of
@@ -39,31 +40,40 @@ def with_standfirst(tree: Any, text: str, description: str | None) -> str:
         return text
     wanted = " ".join(description.split()) if description else ""
     first_para = text.partition("\n\n")[0][:80]
-    body_words = " ".join(_WORD_RE.findall(text))
     found: str | None = None
     opening = wanted[:20]
+    named = False
     for el in tree.iter(*_STANDFIRST_TAGS):
         is_para = el.tag == "p"
-        named = bool(_STANDFIRST_CLASS_RE.search(el.get("class", "")))
-        if not is_para and (
-            found is not None
-            or not (named or (opening and (el.text or "").lstrip().startswith(opening)))
-            or not _is_one_paragraph(el)
-        ):
-            continue  # cheap tests first: this loop sees every element of those kinds
+        if not is_para:  # cheap tests first: this loop sees every element of those kinds
+            if found is not None:
+                continue
+            named = _names_standfirst(el.get("class", ""))
+            if not (named or (opening and (el.text or "").lstrip().startswith(opening))):
+                continue
+            if not _is_one_paragraph(el):
+                continue
         content = text_of(el)
         if is_para and first_para in content:
             break  # the body starts here
         if found is not None or not _MIN_STANDFIRST <= len(content) <= _MAX_STANDFIRST:
             continue
+        if is_para:
+            named = _names_standfirst(el.get("class", ""))
         named = named and _is_one_paragraph(el)
         if (content == wanted or named) and "©" not in content and not _off_the_story(el):
             found = content
     else:
         return text  # the body's first paragraph is not on the page as such
-    if found is None or " ".join(_WORD_RE.findall(found)) in body_words:
+    if found is None or " ".join(_WORD_RE.findall(found)) in " ".join(_WORD_RE.findall(text)):
         return text
     return f"{found}\n\n{text}"
+
+
+@lru_cache(maxsize=1024)
+def _names_standfirst(cls: str) -> bool:
+    """The class names a standfirst (pages repeat their classes)."""
+    return bool(_STANDFIRST_CLASS_RE.search(cls))
 
 
 _BLOCKS = ("div", "section", "article", "header", "ul", "ol", "table", "figure", "script",

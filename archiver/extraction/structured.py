@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,15 +26,11 @@ ARTICLE_TYPES = frozenset(
     }
 )  # fmt: skip
 _CONTAINER_KEYS = ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "hasPart")
-_ITEMPROP_XPATH = etree.XPath(
-    "//*[not(self::meta)][@itemprop='author' or @itemprop='datePublished' or "
-    "@itemprop='dateModified' or @itemprop='headline']"
-)
-_BYLINE_XPATH = etree.XPath(
-    "//body//*[self::a[@rel='author'] or contains(@class,'author') or contains(@class,'byline')"
-    " or contains(@class,'Author') or contains(@class,'Byline') or contains(@id,'author')]"
-    "[not(ancestor::footer)]"
-)
+# XPath finds attributes fast, but compares their values slowly: Python does that
+_ITEMPROPS = etree.XPath("//@itemprop")
+_ITEMPROP_NAMES = frozenset(("author", "datePublished", "dateModified", "headline"))
+_BYLINE_ATTRS = etree.XPath("//body//*/@class | //body//*/@id | //body//a/@rel")
+_BYLINE_WORDS = ("author", "byline", "Author", "Byline")
 _JSON_JUNK_RE = re.compile(
     r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$"
 )
@@ -163,8 +160,12 @@ def read_page(tree: lxml_html.HtmlElement) -> PageData:
             value = el.get("datetime")
             if value:
                 page.times.append(value.strip())
-    for el in _ITEMPROP_XPATH(root):
-        prop = el.get("itemprop")
+    for attr in _ITEMPROPS(root):
+        if attr not in _ITEMPROP_NAMES:
+            continue
+        el, prop = attr.getparent(), str(attr)
+        if el.tag == "meta":
+            continue
         if prop == "author":
             names = el.xpath(".//*[@itemprop='name']")
             value = el.get("content") or text_of(names[0] if names else el)
@@ -176,9 +177,25 @@ def read_page(tree: lxml_html.HtmlElement) -> PageData:
     return page
 
 
+def _byline_elements(root: Any) -> Iterator[Any]:
+    """Links with ``rel=author`` and elements whose class names an author or a byline (or
+    whose id names an author) in the page's body, outside footers, in document order."""
+    last = None
+    for value in _BYLINE_ATTRS(root):
+        name = value.attrname
+        if name == "class":
+            hit = any(word in value for word in _BYLINE_WORDS)
+        else:  # a rel="author" link, or an id
+            hit = value == "author" if name == "rel" else "author" in value
+        el = value.getparent()
+        if hit and el is not last and next(el.iterancestors("footer"), None) is None:
+            last = el
+            yield el
+
+
 def _bylines(root: Any) -> list[str]:
     found: list[str] = []
-    for el in _BYLINE_XPATH(root):
+    for el in _byline_elements(root):
         text = text_of(el)
         if 2 < len(text) <= 120:
             found.append(text)
