@@ -32,8 +32,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 60.0
 #: Seconds past the timeout before a worker that did not stop is killed.
 KILL_GRACE = 5.0
-#: Seconds between looks at whether a queued page has reached a worker yet.
-_QUEUE_POLL = 0.25
 
 
 @dataclass(frozen=True)
@@ -158,10 +156,7 @@ class ExtractionPool:
         _kill(old)
 
     def wait(self, future: Future[ExtractionOutcome], url: str) -> ExtractionOutcome:
-        """The outcome of a submitted page (blocking), its time limit enforced from when a
-        worker takes it (time in the queue is not the page's)."""
-        while not (future.running() or future.done()):
-            concurrent.futures.wait([future], timeout=_QUEUE_POLL)
+        """The outcome of a submitted page (blocking), its time limit enforced."""
         try:
             return future.result(timeout=self.deadline)
         except concurrent.futures.TimeoutError:
@@ -175,11 +170,8 @@ class ExtractionPool:
     ) -> ExtractionOutcome:
         """Extract one page without blocking the event loop (see the module's docstring)."""
         future = self.submit(body, url, encoding, hints)
-        waiting = asyncio.wrap_future(future)
         try:
-            while not (future.running() or future.done()):  # queued: not yet the page's time
-                await asyncio.sleep(_QUEUE_POLL)
-            return await asyncio.wait_for(waiting, self.deadline)
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.deadline)
         except TimeoutError:
             self.restart(f"{url} took over {self.deadline:g} s")
             return ExtractionOutcome(None, "timeout", f"over {self.deadline:g} s")
