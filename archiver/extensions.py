@@ -15,6 +15,7 @@ from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
+from archiver.jobs.recovery import recover_site
 from archiver.jobs.summary import progress_line
 from archiver.store.archive import SiteArchive
 from archiver.store.locking import SiteLock, acquire_site_lock
@@ -57,7 +58,8 @@ class SiteArchiveExtension:
     names), ARCHIVER_WARC_MAX_SIZE, ARCHIVER_WARC_GZIP_LEVEL, ARCHIVER_WARCINFO. The recorder
     middleware and the article pipeline are handed `archive`; other components add
     `closing_steps` that still need it open. A caller already holding the site lock passes it
-    as ARCHIVER_SITE_LOCK (taken once).
+    as ARCHIVER_SITE_LOCK (taken once). Before the archive opens, what a killed run of the site
+    left is recovered (`archiver.jobs.recovery.recover_site`), and said in the log.
     """
 
     def __init__(self, archive: SiteArchive, lock: SiteLock | None, stats: StatsCollector):
@@ -79,6 +81,12 @@ class SiteArchiveExtension:
         given: SiteLock | None = settings.get("ARCHIVER_SITE_LOCK")
         lock = None if given is not None and given.held else acquire_site_lock(archive_dir, site)
         try:
+            held = lock or given
+            assert held is not None
+            recovered = recover_site(archive_dir, site, held)
+            if recovered:
+                for line in recovered.render().splitlines():
+                    logger.warning("%s", line)
             archive = SiteArchive(
                 archive_dir,
                 site,

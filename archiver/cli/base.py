@@ -14,6 +14,7 @@ from archiver.config import ConfigError, SiteConfig, load_site_config
 from archiver.crawl.resources import SCOPES
 from archiver.store.catalog import Catalog
 from archiver.store.layout import ArchiveLayout
+from archiver.store.locking import LockBusy
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,6 +112,20 @@ def open_catalog(archive_dir: Path) -> Catalog:
     if not layout.catalog_path.exists():
         raise Failed(f"no catalog at {layout.catalog_path} (run a crawl or `archiver reindex`)")
     return Catalog(layout.catalog_path)
+
+
+def recover(archive_dir: Path) -> None:
+    """Finish what killed runs left in the archive (open WARC files, missing indexes and catalog
+    rows) and say what was done, on stderr; sites being written now are left to their writer."""
+    from archiver.jobs.recovery import recover_archive
+
+    try:
+        done = recover_archive(archive_dir)
+    except LockBusy as exc:  # the archive is being rebuilt: it will be recovered by that
+        click.echo(f"recovery skipped: {exc}", err=True)
+        return
+    if done:
+        click.echo(done.render(), err=True)
 
 
 def main(args: Sequence[str] | None = None) -> None:

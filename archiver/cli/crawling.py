@@ -20,7 +20,7 @@ from archiver.cli.base import (
     parse_overrides,
 )
 from archiver.jobs.oneoff import DEFAULT_COLLECTION
-from archiver.store.locking import SiteLocked, acquire_site_lock
+from archiver.store.locking import LockBusy, acquire_site_lock
 
 
 @cli.command()
@@ -86,7 +86,7 @@ def crawl(
         try:
             for config in site_configs:
                 locks[config.site] = held.enter_context(acquire_site_lock(archive_dir, config.site))
-        except SiteLocked as exc:
+        except LockBusy as exc:
             raise Failed(str(exc)) from exc
         summaries = run_crawls(site_configs, settings, resume=resume, locks=locks)
     for summary in summaries:
@@ -203,7 +203,7 @@ def archive(
 
     try:  # one writer per collection at a time, as for crawls
         lock = acquire_site_lock(archive_dir, site)
-    except SiteLocked as exc:
+    except LockBusy as exc:
         raise Failed(str(exc)) from exc
     with lock:
         outcomes, _ = run_archive(checked, site, settings, requisites=not no_requisites, lock=lock)

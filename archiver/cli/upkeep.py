@@ -15,8 +15,11 @@ from archiver.cli.base import (
     cli,
     json_option,
     open_catalog,
+    recover,
 )
 from archiver.config import ConfigError
+from archiver.jobs.recovery import being_written
+from archiver.store.locking import LockBusy, acquire_archive_lock
 
 
 @cli.command()
@@ -36,8 +39,9 @@ def export(out: Path, site: str | None, archive_dir: Path) -> None:
     Example:
         archiver export --wacz demo.wacz --site demo --archive archive/
 
-    The WACZ (1.1.1) opens in ReplayWeb.page or pywb; files still being written are left out.
-    Exit 0 when written, 1 when there is nothing to export, 2 for a bad option.
+    The WACZ (1.1.1) opens in ReplayWeb.page or pywb. Files a killed run left open are
+    recovered first; files a running crawl is writing are left out (and named). Exit 0 when
+    written, 1 when there is nothing to export or a reindex runs, 2 for a bad option.
     """
     from archiver.jobs.wacz import NothingToExport, export_wacz
 
@@ -47,10 +51,23 @@ def export(out: Path, site: str | None, archive_dir: Path) -> None:
         )
     if not archive_dir.is_dir():
         raise ConfigProblem(f"no archive at {archive_dir}")
-    try:
-        result = export_wacz(archive_dir, out, site)
-    except NothingToExport as exc:
+    try:  # a reindex must not rewrite the indexes under the export
+        reading = acquire_archive_lock(archive_dir, exclusive=False)
+    except LockBusy as exc:
         raise Failed(str(exc)) from exc
+    with reading:
+        recover(archive_dir)
+        try:
+            result = export_wacz(archive_dir, out, site)
+        except NothingToExport as exc:
+            raise Failed(str(exc)) from exc
+        writing = being_written(archive_dir, site)
+    if writing:
+        click.echo(
+            f"left out {len(writing)} WARC file(s) still being written: "
+            + ", ".join(p.name for p in writing),
+            err=True,
+        )
     click.echo(
         f"{result.path}: {result.warc_files} WARC file(s), {result.records} records indexed, "
         f"{result.pages} pages, {result.bytes} bytes",
@@ -169,6 +186,7 @@ def replay(archive_dir: Path, host: str, port: int, port_file: Path | None) -> N
 
     if not archive_dir.is_dir():
         raise ConfigProblem(f"no archive at {archive_dir}")
+    recover(archive_dir)
     try:
         run(archive_dir, host, port, port_file)
     except OSError as exc:
@@ -183,12 +201,22 @@ def reindex(archive_dir: Path) -> None:
     \b
     Example:
         archiver reindex --archive archive/
+
+    WARC files a killed run left open are recovered first. Nothing may write into the archive
+    meanwhile: exit 1, saying who, while a crawl, archive or reextract runs (and they wait
+    for the reindex likewise). Readers (replay, list, search) see the old catalog until the
+    new one is in place.
     """
-    from archiver.jobs.reindex import rebuild_catalog
+    from archiver.jobs.reindex import reindex_archive
 
     if not archive_dir.is_dir():
         raise ConfigProblem(f"no archive at {archive_dir}")
-    result = rebuild_catalog(archive_dir)
+    try:
+        recovered, result = reindex_archive(archive_dir)
+    except LockBusy as exc:
+        raise Failed(str(exc)) from exc
+    if recovered:
+        click.echo(recovered.render(), err=True)
     click.echo(
         f"catalog and indexes rebuilt: {result.warc_files} WARC files, {result.captures} "
         f"records, {result.articles} article documents, {result.snapshots} section snapshots",

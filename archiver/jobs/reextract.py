@@ -36,13 +36,14 @@ from archiver.jobs.archived import (
     textual,
 )
 from archiver.jobs.pending import extract_pending, later_extraction_warcinfo
+from archiver.jobs.recovery import recover_site
 from archiver.store.archive import SiteArchive, store_document
 from archiver.store.catalog import Catalog
 from archiver.store.changes import VERSIONED_FIELDS, changed_fields
 from archiver.store.document import Article
 from archiver.store.identity import normalise_url
 from archiver.store.layout import ArchiveLayout
-from archiver.store.locking import SiteLocked, acquire_site_lock
+from archiver.store.locking import LockBusy, acquire_site_lock
 from archiver.store.rows import ArticleRow, PendingExtraction
 from archiver.store.urlstate import observe_processed
 from archiver.store.versions import PreviousVersion, next_version
@@ -168,11 +169,14 @@ def reextract_archive(
                 site_pending = [p for p in pending if p.site == site_key]
                 try:
                     lock = acquire_site_lock(root, site_key)
-                except SiteLocked as exc:
+                except LockBusy as exc:
                     logger.warning("Skipping %s: %s", site_key, exc)
                     result.failed["site-locked"] += len(site_rows) + len(site_pending)
                     continue
                 with lock:
+                    recovered = recover_site(root, site_key, lock)
+                    if recovered:
+                        logger.warning("%s", recovered.render())
                     if site_pending:
                         _extract_pending(root, site_key, site_pending, hints, pool, result)
                     _reextract_site(layout, catalog, site_rows, hints, pool, result)

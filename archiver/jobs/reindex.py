@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from archiver.jobs.recovery import CATALOGUED_TYPES, Recovery, recover_archive
 from archiver.store.catalog import Catalog, iter_article_documents, iter_json_documents
 from archiver.store.cdxj import iter_index_files, write_index
+from archiver.store.fulltext import SEARCH_TABLE
 from archiver.store.identity import PAGE_RESOURCES_URI, normalise_url
 from archiver.store.layout import ArchiveLayout
+from archiver.store.locking import acquire_archive_lock
 from archiver.store.page_resources import PageResourceReport
 from archiver.store.rows import (
     ArticleRow,
@@ -25,13 +28,12 @@ from archiver.store.rows import (
     page_resources_row,
     snapshot_row,
 )
+from archiver.store.tables import ALL_TABLES
 from archiver.store.urlstate import Fetch, is_home_redirect, observe_fetch, observe_processed
 from archiver.warc import iter_records
 from archiver.warc.location import location
 
 logger = logging.getLogger(__name__)
-
-_CATALOGUED_TYPES = ("request", "response", "revisit", "metadata")
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,20 @@ def iter_warc_files(layout: ArchiveLayout) -> Iterator[tuple[str, Path]]:
             yield site_dir.name, path
 
 
+def reindex_archive(root: Path) -> tuple[Recovery, ReindexResult]:
+    """`archiver reindex`: take the archive for this process alone (ArchiveBusy while anything
+    writes into it), finish what killed runs left open, then `rebuild_catalog`."""
+    with acquire_archive_lock(root, exclusive=True):
+        recovered = recover_archive(root)
+        return recovered, rebuild_catalog(root)
+
+
 def rebuild_catalog(root: Path) -> ReindexResult:
-    """Replace the catalog by one rebuilt from warc/ and articles/ (built aside, then swapped).
+    """Replace the catalog's contents by those rebuilt from warc/ and articles/ (built aside,
+    then put in place in one transaction: readers see the old catalog or the new, never half).
 
     Every CDXJ index file is rewritten too, and those of WARC files no longer there removed.
+    The caller keeps writers out (`reindex_archive` does).
     """
     layout = ArchiveLayout(root)
     target = layout.catalog_path
@@ -74,7 +86,7 @@ def rebuild_catalog(root: Path) -> ReindexResult:
             files += 1
             rows = []
             for offset, length, record in iter_records(path):
-                if record.rec_type not in _CATALOGUED_TYPES:
+                if record.rec_type not in CATALOGUED_TYPES:
                     continue
                 loc = location(record, path.name, offset, length)
                 rows.append(
@@ -85,7 +97,7 @@ def rebuild_catalog(root: Path) -> ReindexResult:
                 if loc.record_type == "metadata" and (loc.target_uri or "").startswith(
                     PAGE_RESOURCES_URI
                 ):
-                    _restore_page_resources(catalog, site, record)
+                    restore_page_resources(catalog, site, record)
                 if record.http_headers is not None and record.rec_type in ("response", "revisit"):
                     get = record.http_headers.get_header
                     headers[loc.record_id] = (get("ETag"), get("Last-Modified"), get("Location"))
@@ -114,16 +126,53 @@ def rebuild_catalog(root: Path) -> ReindexResult:
         states = rebuild_url_state(catalog, documents, headers)
         index_for_search(catalog, documents)
         catalog.commit()
-    for suffix in ("-wal", "-shm"):
-        target.with_name(target.name + suffix).unlink(missing_ok=True)
-    tmp.replace(target)
+    install_catalog(tmp, target)
     for _, stale in iter_index_files(layout):
         if stale not in indexes:
             stale.unlink()
     return ReindexResult(files, captures, articles, snapshots, states)
 
 
-def _restore_page_resources(catalog: Catalog, site: str, record: Any) -> None:
+def install_catalog(built: Path, target: Path) -> None:
+    """Put the catalog at `built` in the place of `target`.
+
+    The rows are copied into the existing catalog in one transaction, so that a reader with it
+    open (replay) goes from the old contents to the new at once, and no WAL file of the old
+    database can meet the new one. A missing or unreadable target is replaced by the file.
+    """
+    if target.exists():
+        try:
+            Catalog(target).close()  # brought up to the current schema
+            _copy_rows(built, target)
+        except sqlite3.DatabaseError as exc:
+            logger.warning("Replacing the unreadable catalog %s: %s", target, exc)
+        else:
+            for path in (built, *(built.with_name(built.name + s) for s in ("-wal", "-shm"))):
+                path.unlink(missing_ok=True)
+            return
+    for suffix in ("-wal", "-shm"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    built.replace(target)
+
+
+def _copy_rows(built: Path, target: Path) -> None:
+    db = sqlite3.connect(str(target), timeout=30.0)
+    try:
+        db.execute("ATTACH DATABASE ? AS built", (str(built),))
+        with db:  # one transaction
+            for table in (*(t.name for t in ALL_TABLES), SEARCH_TABLE):
+                columns = [r[1] for r in db.execute(f"PRAGMA built.table_info({table})")]
+                if table == SEARCH_TABLE:
+                    columns.insert(0, "rowid")
+                names = ", ".join(columns)
+                db.execute(f"DELETE FROM main.{table}")
+                db.execute(f"INSERT INTO main.{table} ({names}) SELECT {names} FROM built.{table}")
+        db.execute("DETACH DATABASE built")
+    finally:
+        db.close()
+
+
+def restore_page_resources(catalog: Catalog, site: str, record: Any) -> None:
     """A page's resource account, from the metadata record it was kept in."""
     page = record.rec_headers.get_header("WARC-Refers-To")
     try:

@@ -157,6 +157,22 @@ class Catalog:
         row = self._db.execute(CAPTURES.select + " WHERE record_id = ?", (record_id,)).fetchone()
         return CAPTURES.read(row) if row else None
 
+    def known_records(self, record_ids: Iterable[str]) -> set[str]:
+        """Those of `record_ids` that have a capture row."""
+        ids = list(record_ids)
+        known: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT record_id FROM captures WHERE record_id IN ({marks})"
+            known.update(row[0] for row in self._db.execute(sql, chunk))
+        return known
+
+    def document_paths(self, site: str) -> set[str]:
+        """The JSON paths (relative to the archive) of a site's article and snapshot rows."""
+        sql = "SELECT json_path FROM articles WHERE site = ? UNION SELECT json_path FROM snapshots"
+        return {row[0] for row in self._db.execute(sql + " WHERE site = ?", (site, site))}
+
     def url_state(self, url: str) -> UrlState | None:
         """The incremental state of an article URL (normalised), if it was ever requested."""
         row = self._db.execute(URL_STATE.select + " WHERE url = ?", (url,)).fetchone()

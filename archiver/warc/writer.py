@@ -15,6 +15,7 @@ import threading
 import uuid
 import zlib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -365,37 +366,61 @@ def complete_members_end(fh: BinaryIO, chunk_size: int = 1 << 20) -> tuple[int, 
     return good_end, count
 
 
+@dataclass(frozen=True)
+class RecoveredWarc:
+    """A WARC file a killed writer left open, now closed: its final path, its complete
+    records (warcinfo included) and the bytes of a torn last record that were cut off."""
+
+    path: Path
+    records: int
+    dropped_bytes: int
+
+
+def recover_open_file(path: Path) -> RecoveredWarc | None:
+    """Finish one ``*.warc.gz.open`` file a killed writer left: cut it after its last complete
+    gzip member (= record), fsync, rename it to its final name.
+
+    None when it is still locked by a live writer, has no complete record (then it is
+    deleted), or its final name is taken (logged).
+    """
+    final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
+    with open(path, "r+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.info("Skipping %s: still being written", path)
+            return None
+        end, count = complete_members_end(fh)
+        size = os.fstat(fh.fileno()).st_size
+        if end < size:
+            logger.warning("Recovering %s: dropping %d trailing bytes", path, size - end)
+            fh.truncate(end)
+        fh.flush()
+        os.fsync(fh.fileno())
+        if count == 0:
+            logger.warning("Removing %s: no complete record", path)
+            path.unlink()
+            fsync_directory(path.parent)
+            return None
+        if final.exists():
+            logger.error("Cannot recover %s: %s already exists", path, final.name)
+            return None
+        os.replace(path, final)
+    fsync_directory(final.parent)
+    logger.info("Recovered %s (%d records)", final, count)
+    return RecoveredWarc(final, count, size - end)
+
+
+def open_files(directory: Path) -> list[Path]:
+    """The ``*.warc.gz.open`` files of a directory, sorted."""
+    return sorted(Path(directory).glob(f"*{WARC_SUFFIX}{OPEN_SUFFIX}"))
+
+
 def recover_open_files(directory: Path) -> list[Path]:
     """Finish ``*.warc.gz.open`` files left by a killed process; return the final paths.
 
     Each file is cut after its last complete gzip member (= record) and renamed. Files still
     locked by a live writer are skipped; files without one complete record are deleted.
     """
-    recovered: list[Path] = []
-    for path in sorted(Path(directory).glob(f"*{WARC_SUFFIX}{OPEN_SUFFIX}")):
-        final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
-        with open(path, "r+b") as fh:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                logger.info("Skipping %s: still being written", path)
-                continue
-            end, count = complete_members_end(fh)
-            size = os.fstat(fh.fileno()).st_size
-            if end < size:
-                logger.warning("Recovering %s: dropping %d trailing bytes", path, size - end)
-                fh.truncate(end)
-            fh.flush()
-            os.fsync(fh.fileno())
-            if count == 0:
-                logger.warning("Removing %s: no complete record", path)
-                path.unlink()
-                continue
-            if final.exists():
-                logger.error("Cannot recover %s: %s already exists", path, final.name)
-                continue
-            os.replace(path, final)
-        fsync_directory(final.parent)
-        logger.info("Recovered %s (%d records)", final, count)
-        recovered.append(final)
-    return recovered
+    recovered = (recover_open_file(path) for path in open_files(directory))
+    return [r.path for r in recovered if r is not None]
