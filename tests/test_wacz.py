@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import shutil
@@ -123,10 +124,15 @@ def test_open_files_are_left_out_and_missing_indexes_made(
     shutil.copytree(export["archive"], archive)
     shutil.rmtree(archive / "indexes")
     first = warc_files(archive)[0]
-    shutil.copy(first, first.with_name("demo-20990101000000-00001.warc.gz.open"))
+    opened = first.with_name("demo-20990101000000-00001.warc.gz.open")
+    shutil.copy(first, opened)
     out = tmp_path / "all.wacz"
-    result = CliRunner().invoke(cli, ["export", "--wacz", str(out), "--archive", str(archive)])
+    with open(opened, "rb") as writing:  # a live writer's lock: a file being written
+        fcntl.flock(writing.fileno(), fcntl.LOCK_EX)
+        result = CliRunner().invoke(cli, ["export", "--wacz", str(out), "--archive", str(archive)])
     assert result.exit_code == 0, result.output
+    assert f"left out 1 WARC file(s) still being written: {opened.name}" in result.output
+    assert opened.exists()
     with zipfile.ZipFile(out) as zf:
         archived = sorted(n for n in zf.namelist() if n.startswith("archive/"))
     assert archived == [f"archive/{p.name}" for p in warc_files(archive)]
