@@ -55,11 +55,12 @@ class SiteArchiveExtension:
     """Owns the crawl's `SiteArchive` (WARC files and catalog) and the site lock.
 
     Opened from settings: ARCHIVER_ARCHIVE_DIR, ARCHIVER_SITE (the collection, which the spider
-    names), ARCHIVER_WARC_MAX_SIZE, ARCHIVER_WARC_GZIP_LEVEL, ARCHIVER_WARCINFO. The recorder
-    middleware and the article pipeline are handed `archive`; other components add
-    `closing_steps` that still need it open. A caller already holding the site lock passes it
-    as ARCHIVER_SITE_LOCK (taken once). Before the archive opens, what a killed run of the site
-    left is recovered (`archiver.jobs.recovery.recover_site`), and said in the log.
+    names), ARCHIVER_WARC_MAX_SIZE, ARCHIVER_WARC_MAX_AGE, ARCHIVER_WARC_GZIP_LEVEL,
+    ARCHIVER_WARCINFO. The recorder middleware and the article pipeline are handed `archive`;
+    other components add `closing_steps` that still need it open. A caller already holding the
+    site lock passes it as ARCHIVER_SITE_LOCK (taken once). Before the archive opens, what a
+    killed run of the site left is recovered (`archiver.jobs.recovery.recover_site`), and said
+    in the log.
     """
 
     def __init__(self, archive: SiteArchive, lock: SiteLock | None, stats: StatsCollector):
@@ -93,6 +94,7 @@ class SiteArchiveExtension:
                 warcinfo=warcinfo_from_settings(settings),
                 max_warc_size=settings.getint("ARCHIVER_WARC_MAX_SIZE"),
                 gzip_level=settings.getint("ARCHIVER_WARC_GZIP_LEVEL"),
+                max_warc_age=settings.getfloat("ARCHIVER_WARC_MAX_AGE"),
             )
         except BaseException:
             if lock is not None:

@@ -12,6 +12,8 @@ NEWSPIDER_MODULE = "archiver.spiders"
 # Where the archive lives, and how WARC files roll over.
 ARCHIVER_ARCHIVE_DIR = "archive"
 ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
+# Seconds after which a WARC file rolls over, at its next record, whatever its size (0: never).
+ARCHIVER_WARC_MAX_AGE = 0
 # gzip level of each record: 1-3 compress with ISA-L (fast), 4-9 with zlib (smaller, slower:
 # level 6 costs 8 ms a page against 0.9 ms at 1, for files 15% smaller), 0 stores.
 ARCHIVER_WARC_GZIP_LEVEL = 1

@@ -82,7 +82,7 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
             f"ARCHIVER_REQUISITES_SCOPE must be one of {', '.join(SCOPES)}, got {scope!r}",
             param_hint="--set",
         )
-    for name in ("ARCHIVER_WARC_GZIP_LEVEL", "ARCHIVER_EXTRACT_TIMEOUT"):
+    for name in ("ARCHIVER_WARC_GZIP_LEVEL", "ARCHIVER_EXTRACT_TIMEOUT", "ARCHIVER_WARC_MAX_AGE"):
         _check_number(settings, name, 0, 9 if name == "ARCHIVER_WARC_GZIP_LEVEL" else None)
     for name in str(settings.get("ARCHIVER_REQUISITES_BLOCK_LISTS", "")).split(","):
         if name.strip() and not Path(name.strip()).is_file():

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.store.catalog import Catalog
-from archiver.store.cdxj import INDEX_SUFFIX, index_path, write_index
+from archiver.store.cdxj import OPEN_INDEX_SUFFIX, index_path, write_index
 from archiver.store.identity import PAGE_RESOURCES_URI, normalise_url
 from archiver.store.layout import ArchiveLayout
 from archiver.store.locking import LockBusy, SiteLock, acquire_site_lock
@@ -38,8 +38,6 @@ logger = logging.getLogger(__name__)
 
 #: The record types the catalog has a row for (as `archiver reindex` catalogues them).
 CATALOGUED_TYPES = ("request", "response", "revisit", "metadata")
-#: A CDXJ index being written beside an open WARC file (replay reads it during a crawl).
-OPEN_INDEX_SUFFIX = INDEX_SUFFIX + ".open"
 
 
 @dataclass

@@ -23,6 +23,7 @@ from archiver.store.cdxj import CdxjEntry, CdxjIndex
 from archiver.warc import read_record
 from archiver.warc.http_headers import mime_type
 from archiver.warc.reader import StoredRecord
+from archiver.warc.writer import OPEN_SUFFIX
 
 __all__ = ["Capture", "NotArchived", "Resources", "inside", "replay_headers"]
 
@@ -97,13 +98,21 @@ class Resources:
         self.index = index
 
     def warc_file(self, entry: CdxjEntry) -> Path:
-        """The WARC file of an entry, or NotArchived when it is not inside its collection."""
+        """The WARC file of an entry, or NotArchived when it is not inside its collection.
+
+        A file still being written is read as ``<name>.open``; one renamed from that between
+        two looks is found by the third.
+        """
         name = entry.filename
         if SITE_KEY_RE.fullmatch(entry.site) is None or "/" in name or name.startswith("."):
             raise NotArchived(f"bad WARC file {entry.site}/{name}")
         directory = self.root / "warc" / entry.site
         path = self.index.warc_path(entry)
-        found = inside(path, directory) or inside(path.with_name(path.name + ".open"), directory)
+        found = (
+            inside(path, directory)
+            or inside(path.with_name(path.name + OPEN_SUFFIX), directory)
+            or inside(path, directory)
+        )
         if found is None:
             raise NotArchived(f"no WARC file {entry.filename!r} in {entry.site}")
         return found
@@ -124,7 +133,10 @@ class Resources:
         """The record an entry points at."""
         path = self.warc_file(entry)
         try:
-            record = read_record(path, entry.offset)
+            try:
+                record = read_record(path, entry.offset)
+            except FileNotFoundError:  # <name>.open, renamed since it was found
+                record = read_record(self.warc_file(entry), entry.offset)
         except (OSError, StopIteration, ValueError, ArchiveLoadFailed) as exc:
             raise NotArchived(f"cannot read {entry.filename}@{entry.offset}: {exc}") from exc
         if record.rec_type not in ("response", "revisit", "resource"):

@@ -154,19 +154,22 @@ class SiteArchive:
         warcinfo: Mapping[str, str],
         max_warc_size: int = 1_000_000_000,
         gzip_level: int = DEFAULT_GZIP_LEVEL,
+        max_warc_age: float = 0,
     ) -> None:
         self.layout = ArchiveLayout(root)
         self.site = site
         self.catalog = Catalog(self.layout.catalog_path)
         # Each WARC file's index is made as its records are written, and written (in the
-        # background) when the file closes; close() waits for it.
-        self._live_index = LiveIndex(site)
+        # background) when the file closes; close() waits for it. Until then replay reads the
+        # lines from the file's open index, written as the records are.
+        self._live_index = LiveIndex(site, self.layout)
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"cdxj-{site}")
         self.writer = WarcWriter(
             self.layout.warc_dir(site),
             site,
             warcinfo=warcinfo,
             max_size=max_warc_size,
+            max_age=max_warc_age,
             gzip_level=gzip_level,
             on_close=self._warc_closed,
             on_record=self._live_index.add,
@@ -483,6 +486,7 @@ class SiteArchive:
         self._file_writer.shutdown(wait=True)
         files = self.writer.close()
         self._indexer.shutdown(wait=True)
+        self._live_index.close()
         self.catalog.close()
         return files
 

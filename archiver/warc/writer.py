@@ -54,7 +54,9 @@ class WarcWriter:
 
     A file is opened lazily on the first write (so writing after :meth:`close` starts a new
     file) and rolled over, before a record or a request/response pair, once it holds
-    ``max_size`` bytes. Each write is flushed, so a crash loses at most the record in progress.
+    ``max_size`` bytes or, if ``max_age`` (seconds) is not 0, once it was opened that long ago
+    (by ``_utcnow``; an idle file stays open until its next record). Each write is flushed, so
+    a crash loses at most the record in progress.
     ``on_close(final_path)`` runs synchronously after each rename (hand slow work to a thread);
     ``on_record(record, location)`` after each record is written (warcinfo records aside). The
     hooks' exceptions are logged, not raised. Thread-safe.
@@ -67,6 +69,7 @@ class WarcWriter:
         *,
         warcinfo: Mapping[str, str],
         max_size: int = 1_000_000_000,
+        max_age: float = 0,
         gzip_level: int = DEFAULT_GZIP_LEVEL,
         on_close: Callable[[Path], None] | None = None,
         on_record: Callable[[ArcWarcRecord, RecordLocation], None] | None = None,
@@ -75,12 +78,15 @@ class WarcWriter:
             raise ValueError(f"invalid WARC file prefix {prefix!r}")
         if max_size <= 0:
             raise ValueError("max_size must be positive")
+        if not max_age >= 0:
+            raise ValueError("max_age must be 0 (no limit) or positive")
         if not 0 <= gzip_level <= 9:
             raise ValueError("gzip_level must be between 0 and 9")
         self.directory = Path(directory)
         self.prefix = prefix
         self.warcinfo = dict(warcinfo)
         self.max_size = max_size
+        self.max_age = max_age
         self.gzip_level = gzip_level
         self.on_close = on_close
         self.on_record = on_record
@@ -88,6 +94,7 @@ class WarcWriter:
         self._file: BinaryIO | None = None
         self._name = ""  # final name of the file being written
         self._size = 0  # bytes in the file being written
+        self._opened = datetime.min.replace(tzinfo=UTC)  # when the file being written was opened
         self._seq = 0
         self._closed_files: list[Path] = []
         self._bytes_written = 0
@@ -253,11 +260,18 @@ class WarcWriter:
         return final.with_name(final.name + OPEN_SUFFIX)
 
     def _prepare_file(self) -> None:
-        """Roll over a full file; open one if none is open (before any record id is made)."""
-        if self._file is not None and self._size >= self.max_size:
+        """Roll over a full or old file; open one if none is open (before any record id is
+        made)."""
+        if self._file is not None and (self._size >= self.max_size or self._too_old()):
             self.close()
         if self._file is None:
             self._open_next()
+
+    def _too_old(self) -> bool:
+        """Whether the file being written is older than ``max_age`` (never when it is 0)."""
+        if not self.max_age:
+            return False
+        return (self._utcnow() - self._opened).total_seconds() >= self.max_age
 
     def _write(self, batch: list[ArcWarcRecord]) -> list[RecordLocation]:
         """Write records back to back into one file; return their locations."""
@@ -326,6 +340,7 @@ class WarcWriter:
         self._file = os.fdopen(fd, "wb", buffering=0)
         self._name = name
         self._size = 0
+        self._opened = opened
         logger.info("Opened WARC file %s", self._open_path(final))
         warcinfo = records.warcinfo_record(
             name,
