@@ -490,3 +490,14 @@ def test_repair_does_not_cut_good_records_off_a_damaged_open_file(archive: Path)
     assert any("were not closed" in f for f in report["failures"])
     assert open_path.read_bytes() == damaged
     assert {"left-open", "corrupt"} <= {p["kind"] for p in report["not_fixed"]}
+
+
+def test_a_deleted_catalog_is_found_and_rebuilt(archive: Path) -> None:
+    (archive / "catalog.sqlite").unlink()
+    result, report = verify(archive)
+    assert result.exit_code == 1
+    assert kinds(report) == {"catalog"}
+    result, repaired = verify(archive, "--repair")
+    assert result.exit_code == 0, result.output
+    assert [p["kind"] for p in repaired["fixed"]] == ["catalog"]
+    assert repaired["after"]["checked"]["catalog_rows"] > 0
