@@ -81,23 +81,21 @@ def _catalog_rows(layout: ArchiveLayout, problems: list[Problem]) -> CatalogRows
 
 
 def repair_archive(root: Path) -> RepairReport:
-    """Verify, fix what can be rebuilt, verify again.
-
-    Takes every site's lock first (raises SiteLocked while a crawl runs). Recovers the .open
-    files of killed runs, then rebuilds the catalog and the CDXJ indexes from the files.
-    """
+    """Verify, fix what can be rebuilt, verify again, all under every site's lock (raises
+    SiteLocked while a crawl runs): recover the .open files of killed runs, then rebuild the
+    catalog and the CDXJ indexes from the files."""
     root = Path(root)
-    before = verify_archive(root)
-    result = RepairReport(before, before)
-    kinds = set(before.counts())
-    if not kinds & REPAIRABLE:
-        return result
     layout = ArchiveLayout(root)
     with _sites_locked(layout):
+        before = verify_archive(root)
+        result = RepairReport(before, before)
+        kinds = set(before.counts())
+        if not kinds & REPAIRABLE:
+            return result
         if "left-open" in kinds:
             _recover(layout, before, result)
         _rebuild(root, before, result)
-    result.after = verify_archive(root)
+        result.after = verify_archive(root)
     return result
 
 
