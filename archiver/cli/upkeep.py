@@ -1,4 +1,4 @@
-"""Commands that process the archive: export, reextract, replay, reindex."""
+"""Commands that process the archive: export, reextract, replay, reindex, verify."""
 
 from __future__ import annotations
 
@@ -222,3 +222,49 @@ def reindex(archive_dir: Path) -> None:
         f"records, {result.articles} article documents, {result.snapshots} section snapshots",
         err=True,
     )
+
+
+@cli.command()
+@archive_option
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Recover .open files of killed runs, rebuild the catalog and indexes, check again.",
+)
+@json_option
+def verify(archive_dir: Path, repair: bool, as_json: bool) -> None:
+    """Check every WARC file, document, catalog row and CDXJ index of the archive.
+
+    \b
+    Example:
+        archiver verify --archive archive/
+        archiver verify --archive archive/ --repair
+
+    Each WARC record's structure and block and payload digests (as `warcio check`), each
+    article and snapshot document against its JSON Schema and the record it names, the catalog
+    and the CDXJ indexes against the files. Prints what was checked and the problems by kind
+    (--json: as JSON). --repair takes every site's lock, closes the .open files of killed runs
+    after their last whole record, rebuilds the catalog and the indexes from the files, checks
+    again, and says what it could not fix; it never rewrites a closed WARC file or a document.
+    Exit 0 when the archive is sound (after the repair), 1 on any problem, 2 for no archive.
+    """
+    from archiver.jobs.verify import is_archive, repair_archive, verify_archive
+    from archiver.store.locking import SiteLocked
+
+    if not is_archive(archive_dir):
+        raise ConfigProblem(f"no archive at {archive_dir}")
+    if repair:
+        try:
+            repaired = repair_archive(archive_dir)
+        except SiteLocked as exc:
+            raise Failed(f"cannot repair while a crawl writes: {exc}") from exc
+        ok, text, data = repaired.ok, repaired.render(), repaired.to_dict()
+        left = len(repaired.after.problems)
+    else:
+        report = verify_archive(archive_dir)
+        ok, text, data = report.ok, report.render(), report.to_dict()
+        left = len(report.problems)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False) if as_json else text)
+    if not ok:
+        state = "after the repair " if repair else ""
+        raise Failed(f"{left} problem{'s' if left != 1 else ''} {state}in {archive_dir}")
