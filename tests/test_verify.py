@@ -6,6 +6,7 @@ import dataclasses
 import fcntl
 import gzip
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -466,8 +467,8 @@ def test_repair_waits_for_no_crawl(archive: Path) -> None:
     with acquire_site_lock(archive, "demo"):  # as a running crawl holds it
         result = run_archiver("verify", "--archive", str(archive), "--repair")
     assert result.returncode == 1, result.stderr
-    assert "cannot repair while a crawl writes" in result.stderr
-    assert "is already being crawled" in result.stderr
+    assert "cannot repair" in result.stderr
+    assert f"is in use: demo (pid {os.getpid()}" in result.stderr
     _, report = verify(archive)
     assert kinds(report) == {"missing-index"}  # nothing was done
 

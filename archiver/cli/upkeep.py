@@ -243,21 +243,21 @@ def verify(archive_dir: Path, repair: bool, as_json: bool) -> None:
     Each WARC record's structure and block and payload digests (as `warcio check`), each
     article and snapshot document against its JSON Schema and the record it names, the catalog
     and the CDXJ indexes against the files. Prints what was checked and the problems by kind
-    (--json: as JSON). --repair takes every site's lock, closes the .open files of killed runs
-    after their last whole record, rebuilds the catalog and the indexes from the files, checks
-    again, and says what it could not fix; it never rewrites a closed WARC file or a document.
+    (--json: as JSON). --repair takes the archive to itself (as reindex does: exit 1 while a
+    crawl writes), closes the .open files of killed runs after their last whole record,
+    rebuilds the catalog and the indexes from the files, checks again, and says what it could
+    not fix; it never rewrites a closed WARC file or a document.
     Exit 0 when the archive is sound (after the repair), 1 on any problem, 2 for no archive.
     """
     from archiver.jobs.verify import is_archive, repair_archive, verify_archive
-    from archiver.store.locking import SiteLocked
 
     if not is_archive(archive_dir):
         raise ConfigProblem(f"no archive at {archive_dir}")
     if repair:
         try:
             repaired = repair_archive(archive_dir)
-        except SiteLocked as exc:
-            raise Failed(f"cannot repair while a crawl writes: {exc}") from exc
+        except LockBusy as exc:
+            raise Failed(f"cannot repair: {exc}") from exc
         ok, text, data = repaired.ok, repaired.render(), repaired.to_dict()
         left = len(repaired.after.problems)
     else:

@@ -15,8 +15,6 @@ import logging
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from warcio.exceptions import ArchiveLoadFailed
@@ -28,7 +26,7 @@ from archiver.jobs.verify_files import scan_archive
 from archiver.jobs.verify_index import check_indexes
 from archiver.jobs.verify_report import KINDS, REPAIRABLE, Problem, RepairReport, VerifyReport
 from archiver.store.layout import CATALOG_NAME, ArchiveLayout
-from archiver.store.locking import acquire_site_lock
+from archiver.store.locking import acquire_archive_lock
 from archiver.warc.writer import OPEN_SUFFIX, recover_open_files
 
 logger = logging.getLogger(__name__)
@@ -81,12 +79,12 @@ def _catalog_rows(layout: ArchiveLayout, problems: list[Problem]) -> CatalogRows
 
 
 def repair_archive(root: Path) -> RepairReport:
-    """Verify, fix what can be rebuilt, verify again, all under every site's lock (raises
-    SiteLocked while a crawl runs): recover the .open files of killed runs, then rebuild the
-    catalog and the CDXJ indexes from the files."""
+    """Verify, fix what can be rebuilt, verify again, with the archive to itself (raises
+    ArchiveBusy while anything writes into it): recover the .open files of killed runs, then
+    rebuild the catalog and the CDXJ indexes from the files."""
     root = Path(root)
     layout = ArchiveLayout(root)
-    with _sites_locked(layout):
+    with acquire_archive_lock(root, exclusive=True):
         before = verify_archive(root)
         result = RepairReport(before, before)
         kinds = set(before.counts())
@@ -97,19 +95,6 @@ def repair_archive(root: Path) -> RepairReport:
         _rebuild(root, before, result)
         result.after = verify_archive(root)
     return result
-
-
-@contextmanager
-def _sites_locked(layout: ArchiveLayout) -> Iterator[None]:
-    """Every site's crawl lock, so that no crawl writes while files and catalog are redone."""
-    sites: set[str] = set()
-    for top in (layout.warc_root, layout.articles_dir, layout.sections_dir, layout.indexes_dir):
-        if top.is_dir():
-            sites.update(p.name for p in top.iterdir() if p.is_dir())
-    with ExitStack() as stack:
-        for site in sorted(sites):
-            stack.enter_context(acquire_site_lock(layout.root, site))
-        yield
 
 
 def _recover(layout: ArchiveLayout, before: VerifyReport, result: RepairReport) -> None:
