@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -29,6 +30,16 @@ def tool(name: str) -> str:
     if not found:
         raise RuntimeError(f"{name} is not installed (pip install -e '.[test]')")
     return found
+
+
+def ctrl_c_as_from_a_terminal() -> None:
+    """In a child, before exec: SIGINT back to its default, as a terminal starts a command.
+
+    A shell without job control starts a background command (`make test &` in a script) with
+    SIGINT ignored, and children inherit that: Python then leaves it ignored (as it should: the
+    shell meant it). Tests that stop a command with SIGINT start it as Ctrl-C would reach it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @contextmanager
@@ -131,6 +142,7 @@ def replay_process(archive: Path, port_file: Path) -> Iterator[tuple[subprocess.
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_as_from_a_terminal,
     )
     try:
         deadline = time.monotonic() + 30

@@ -16,6 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from tests.support import (
     article_documents,
+    ctrl_c_as_from_a_terminal,
     demo_config,
     demo_server,
     manifest,
@@ -51,6 +52,7 @@ def _crawl_until_records_are_written(
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=ctrl_c_as_from_a_terminal,
     )
     open_files = lambda: list((archive / "warc").rglob("*.warc.gz.open"))  # noqa: E731
     assert _wait_for(lambda: open_files() and open_files()[0].stat().st_size > 20_000, 60)
