@@ -11,12 +11,16 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.extensions.spiderstate import SpiderState
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
+from twisted.python.failure import Failure
 
+from archiver.fsutil import DiskFull, as_disk_full
 from archiver.jobs.recovery import recover_site
-from archiver.jobs.summary import progress_line
+from archiver.jobs.summary import DISK_FULL_MESSAGE, DISK_FULL_WRITES, progress_line
 from archiver.store.archive import SiteArchive
 from archiver.store.locking import SiteLock, acquire_site_lock
 from archiver.store.warcinfo import build_warcinfo
@@ -51,6 +55,58 @@ def warcinfo_from_settings(settings: BaseSettings) -> dict[str, str]:
     )
 
 
+#: The finish reason of a crawl stopped by a write that found no room.
+DISK_FULL_REASON = "disk_full"
+
+
+class DiskFullStop:
+    """Stops the crawl at the first write that finds no room (`archiver.fsutil.DiskFull`).
+
+    The first is logged (its message names the disk and the file) and closes the spider at
+    once, with the finish reason "disk_full"; each is counted (``archiver/disk_full``). The
+    state is the crawl's stats, so every component can make its own. Once `stopped`,
+    components attempt no more writes.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @property
+    def stopped(self) -> bool:
+        stats = self.crawler.stats
+        return stats is not None and stats.get_value(DISK_FULL_MESSAGE) is not None
+
+    def report(self, error: DiskFull) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(DISK_FULL_WRITES)
+        if self.stopped:
+            logger.debug("Also out of space: %s", error)
+            return
+        stats.set_value(DISK_FULL_MESSAGE, str(error))
+        logger.error("Stopping the crawl: %s", error)
+        engine = self.crawler.engine
+        if engine is None or engine.spider is None:
+            return
+        if hasattr(engine, "close_spider_async"):  # Scrapy 2.14+
+            closing = deferred_from_coro(engine.close_spider_async(reason=DISK_FULL_REASON))
+        else:  # pragma: no cover - Scrapy 2.13
+            closing = engine.close_spider(engine.spider, DISK_FULL_REASON)
+        closing.addErrback(self._close_failed)
+
+    def report_if_full(self, exc: BaseException, where: Path | str) -> bool:
+        """Report `exc` if it is a write that found no room (naming the file it names, else
+        `where`); whether it was."""
+        full = as_disk_full(exc, getattr(exc, "filename", None) or where)
+        if full is not None:
+            self.report(full)
+        return full is not None
+
+    @staticmethod
+    def _close_failed(failure: Failure) -> None:
+        logger.error("Could not stop the crawl: %s", failure.getErrorMessage())
+
+
 class SiteArchiveExtension:
     """Owns the crawl's `SiteArchive` (WARC files and catalog) and the site lock.
 
@@ -60,12 +116,20 @@ class SiteArchiveExtension:
     other components add `closing_steps` that still need it open. A caller already holding the
     site lock passes it as ARCHIVER_SITE_LOCK (taken once). Before the archive opens, what a
     killed run of the site left is recovered (`archiver.jobs.recovery.recover_site`), and said
-    in the log.
+    in the log. After a write found no room (`DiskFullStop`), the closing steps are skipped:
+    only the WARC file is closed, if it can be.
     """
 
-    def __init__(self, archive: SiteArchive, lock: SiteLock | None, stats: StatsCollector):
+    def __init__(
+        self,
+        archive: SiteArchive,
+        lock: SiteLock | None,
+        stats: StatsCollector,
+        disk_full: DiskFullStop,
+    ):
         self.archive = archive
         self.stats = stats
+        self.disk_full = disk_full
         self.closing_steps: list[Callable[[SiteArchive], object]] = []
         self._lock = lock  # released here only if taken here
         self._shutdown_trigger: object | None = None
@@ -101,7 +165,7 @@ class SiteArchiveExtension:
                 lock.release()
             raise
         assert crawler.stats is not None
-        extension = cls(archive, lock, crawler.stats)
+        extension = cls(archive, lock, crawler.stats, DiskFullStop(crawler))
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         from twisted.internet import reactor
 
@@ -117,8 +181,13 @@ class SiteArchiveExtension:
         """Run the closing steps, close the WARC files (renaming them from .open), count."""
         if not self.archive.closed:
             for step in self.closing_steps:
-                step(self.archive)
-            files = self.archive.close()
+                if not self.disk_full.stopped:  # each step writes
+                    step(self.archive)
+            try:
+                files = self.archive.close()
+            except DiskFull as exc:  # the last WARC file may be left .open (it is sound)
+                self.disk_full.report(exc)
+                files = self.archive.writer.closed_files
             # Every record written, warcinfo and metadata included (the recorder counts fetches).
             self.stats.set_value("archiver/warc/records", self.archive.writer.records_written)
             self.stats.set_value("archiver/warc/files", len(files))
@@ -131,7 +200,10 @@ class SiteArchiveExtension:
     def close_quietly(self) -> None:
         """At reactor shutdown: close what spider_closed did not (a forced stop)."""
         self._shutdown_trigger = None
-        self.archive.close()
+        try:
+            self.archive.close()
+        except DiskFull as exc:
+            logger.error("%s", exc)
         self._release_lock()
 
     def _drop_shutdown_trigger(self) -> None:
@@ -147,6 +219,26 @@ class SiteArchiveExtension:
         lock, self._lock = self._lock, None
         if lock is not None:
             lock.release()
+
+
+class JobSpiderState(SpiderState):
+    """Scrapy's SpiderState (the spider's state, kept in JOBDIR): out of space, writing it
+    stops the crawl like any other write (`DiskFullStop`) instead of logging a traceback."""
+
+    disk_full: DiskFullStop | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> JobSpiderState:
+        extension = super().from_crawler(crawler)
+        extension.disk_full = DiskFullStop(crawler)
+        return extension
+
+    def spider_closed(self, spider: Spider) -> None:
+        try:
+            super().spider_closed(spider)
+        except OSError as exc:
+            if self.disk_full is None or not self.disk_full.report_if_full(exc, self.statefn):
+                raise
 
 
 class CrawlProgress:

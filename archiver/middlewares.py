@@ -17,7 +17,7 @@ from w3lib.html import get_base_url, get_meta_refresh
 from archiver.crawl.account import ResourceAccount
 from archiver.crawl.errors import HOST_FAILURES, error_kind
 from archiver.crawl.resources import DeadHosts, ResourcePolicy, host_of, rules_from_settings
-from archiver.extensions import SiteArchiveExtension
+from archiver.extensions import DiskFullStop, SiteArchiveExtension
 from archiver.store.archive import ArchiveClosedError, SiteArchive
 from archiver.warc import HttpExchange
 
@@ -75,12 +75,16 @@ class WarcRecorderMiddleware:
     """Write request + response records for every download (order it above 600).
 
     What was written (an `archiver.store.archive.Capture`) is left in
-    ``request.meta["archiver_capture"]`` for the spider and the pipeline.
+    ``request.meta["archiver_capture"]`` for the spider and the pipeline. A write that finds
+    no room stops the crawl (`DiskFullStop`); after it, responses are no longer recorded.
     """
 
-    def __init__(self, archive: SiteArchive, stats: StatsCollector) -> None:
+    def __init__(
+        self, archive: SiteArchive, stats: StatsCollector, disk_full: DiskFullStop
+    ) -> None:
         self.archive = archive
         self.stats = stats
+        self.disk_full = disk_full
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcRecorderMiddleware:
@@ -90,7 +94,7 @@ class WarcRecorderMiddleware:
         if component is None:
             raise NotConfigured("no SiteArchiveExtension: no archive to record into")
         assert crawler.stats is not None
-        return cls(component.archive, crawler.stats)
+        return cls(component.archive, crawler.stats, DiskFullStop(crawler))
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         """Count each request once by kind (not its retries or redirect hops)."""
@@ -101,7 +105,7 @@ class WarcRecorderMiddleware:
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
-        if "cached" in response.flags:
+        if "cached" in response.flags or self.disk_full.stopped:
             return response
         stats = self.stats
         try:
@@ -111,6 +115,8 @@ class WarcRecorderMiddleware:
             )
         except (OSError, ArchiveClosedError) as exc:
             stats.inc_value("archiver/warc/write_failed")
+            if self.disk_full.report_if_full(exc, self.archive.layout.root):
+                return response
             logger.error("Could not write WARC records for %s: %s", request.url, exc)
             return response
         request.meta["archiver_capture"] = capture
@@ -160,9 +166,15 @@ class PageResourceGate:
     page's report into the archive before it closes.
     """
 
-    def __init__(self, account: ResourceAccount, stats: StatsCollector):
+    def __init__(
+        self,
+        account: ResourceAccount,
+        stats: StatsCollector,
+        disk_full: DiskFullStop | None = None,
+    ):
         self.account = account
         self.stats = stats
+        self.disk_full = disk_full
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PageResourceGate:
@@ -173,7 +185,7 @@ class PageResourceGate:
         policy = ResourcePolicy(rules_from_settings(settings))
         dead = DeadHosts(settings.getint("ARCHIVER_REQUISITES_HOST_FAILURES"))
         assert crawler.stats is not None
-        gate = cls(ResourceAccount(policy, dead), crawler.stats)
+        gate = cls(ResourceAccount(policy, dead), crawler.stats, DiskFullStop(crawler))
         component = crawler.get_extension(SiteArchiveExtension)
         if component is not None:
             component.closing_steps.append(gate.record_reports)
@@ -186,7 +198,12 @@ class PageResourceGate:
             try:
                 archive.record_page_resources(record, report)
             except (OSError, ArchiveClosedError) as exc:
-                logger.error("Could not record the page resources of %s: %s", report.page_url, exc)
+                if self.disk_full is None or not self.disk_full.report_if_full(
+                    exc, archive.layout.root
+                ):
+                    logger.error(
+                        "Could not record the page resources of %s: %s", report.page_url, exc
+                    )
                 return written
             written += 1
             if report.missing_count:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
@@ -14,15 +15,17 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from archiver import signals as archiver_signals
 from archiver.config import ExtractHints
-from archiver.extensions import SiteArchiveExtension
+from archiver.extensions import DISK_FULL_REASON, DiskFullStop, SiteArchiveExtension
 from archiver.extraction.fields import ExtractedArticle
 from archiver.extraction.pool import (
     DEFAULT_TIMEOUT,
+    DISK_FULL,
     ExtractionOutcome,
     ExtractionPool,
     Extractor,
     extract_outcome,
 )
+from archiver.fsutil import DiskFull
 from archiver.items import FetchedPage, ListingSnapshot, PageNotExtracted
 from archiver.store.archive import ArchiveClosedError, SiteArchive, StoredArticle
 
@@ -36,7 +39,8 @@ class ExtractAndStorePipeline:
     spiders' signals in `archiver.signals`). Settings: ARCHIVER_PIPELINE_ENABLED,
     ARCHIVER_EXTRACT_ENABLED (off: an archive-only crawl, each page left in the catalog for
     `archiver reextract`), ARCHIVER_EXTRACT_WORKERS, ARCHIVER_EXTRACT_TIMEOUT, ARCHIVER_EXTRACTOR,
-    ARCHIVER_EXTRACT_HINTS (the site config's ``extract:``).
+    ARCHIVER_EXTRACT_HINTS (the site config's ``extract:``). A write that finds no room stops
+    the crawl (`DiskFullStop`); after it, nothing more is stored.
     """
 
     def __init__(
@@ -49,7 +53,9 @@ class ExtractAndStorePipeline:
         extract: bool = True,
         timeout: float | None = DEFAULT_TIMEOUT,
         extractor: Extractor = extract_outcome,
+        disk_full: DiskFullStop | None = None,
     ) -> None:
+        self.disk_full = disk_full
         self.archive = archive
         self.stats = stats
         self.workers = workers
@@ -79,6 +85,7 @@ class ExtractAndStorePipeline:
             extract=settings.getbool("ARCHIVER_EXTRACT_ENABLED"),
             timeout=settings.getfloat("ARCHIVER_EXTRACT_TIMEOUT") or None,
             extractor=load_object(settings.get("ARCHIVER_EXTRACTOR")),
+            disk_full=DiskFullStop(crawler),
         )
         crawler.signals.connect(pipeline.store_snapshot, signal=archiver_signals.listing_seen)
         crawler.signals.connect(pipeline.not_extracted, signal=archiver_signals.page_not_extracted)
@@ -95,10 +102,34 @@ class ExtractAndStorePipeline:
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, FetchedPage):
             return item
+        if self._stopped():
+            return {"url": item.url, "not_stored": DISK_FULL_REASON}
+        try:
+            return await self._process(item)
+        except OSError as exc:
+            if not self._disk_full(exc):
+                raise
+            return {"url": item.url, "not_stored": DISK_FULL_REASON}
+
+    def _stopped(self) -> bool:
+        """Whether a write found no room: then nothing more is written."""
+        return self.disk_full is not None and self.disk_full.stopped
+
+    def _disk_full(self, exc: BaseException) -> bool:
+        """Report `exc` if it is a write that found no room (it stops the crawl); whether it was."""
+        return self.disk_full is not None and self.disk_full.report_if_full(
+            exc, self.archive.layout.root
+        )
+
+    async def _process(self, item: FetchedPage) -> Any:
         stats = self.stats
         if not self.extract:
             return self._defer(item)
         outcome = await self._extract(item)
+        if outcome.failure == DISK_FULL:  # not the page's fault: it is not marked processed
+            raise DiskFull(errno.ENOSPC, outcome.message or "no space left", "")
+        if self._stopped():  # while the page was being extracted
+            return {"url": item.url, "not_stored": DISK_FULL_REASON}
         article = outcome.article
         if article is None and item.keep_unextractable:
             article = ExtractedArticle(is_article=False, title=None, description=None)
@@ -150,10 +181,18 @@ class ExtractAndStorePipeline:
     def not_extracted(self, item: PageNotExtracted) -> None:
         """Count a page that goes no further; its capture counts as processed."""
         self.stats.inc_value(f"archiver/extract/skipped/{item.reason}")
-        self.archive.mark_processed(item.requested_url)
+        if self._stopped():
+            return
+        try:
+            self.archive.mark_processed(item.requested_url)
+        except OSError as exc:
+            if not self._disk_full(exc):
+                raise
 
     def store_snapshot(self, item: ListingSnapshot) -> None:
         """Keep what a source listed at this moment (see `archiver sections`)."""
+        if self._stopped():
+            return
         try:
             self.archive.record_snapshot(
                 kind=item.kind,
@@ -164,7 +203,8 @@ class ExtractAndStorePipeline:
                 page=item.page,
             )
         except (OSError, ArchiveClosedError) as exc:
-            logger.error("Could not write the snapshot of %s: %s", item.source_url, exc)
+            if not self._disk_full(exc):
+                logger.error("Could not write the snapshot of %s: %s", item.source_url, exc)
             return
         self.stats.inc_value("archiver/snapshots")
 

@@ -10,11 +10,14 @@ from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
 from archiver.config import SiteConfig
 from archiver.crawl.errors import error_kind
+from archiver.extensions import DISK_FULL_REASON
+from archiver.fsutil import as_disk_full
 from archiver.jobs.oneoff import PageOutcome
-from archiver.jobs.summary import CrawlSummary
+from archiver.jobs.summary import DISK_FULL_MESSAGE, CrawlSummary
 from archiver.spiders.news import NewsSpider
 from archiver.spiders.urls import UrlArchiveSpider
 from archiver.store.catalog import Catalog
@@ -105,12 +108,26 @@ def prepare_site_run(
     return job_dir
 
 
+def disk_full_at_start(failure: Failure, crawler: Crawler) -> Failure | None:
+    """A crawl that could not even start for want of space (e.g. opening the catalog): its
+    message goes to the summary, not a traceback to the log. Other failures pass on."""
+    archive_dir = crawler.settings.get("ARCHIVER_ARCHIVE_DIR") or "."
+    full = as_disk_full(failure.value, getattr(failure.value, "filename", None) or archive_dir)
+    if full is None or crawler.stats is None:
+        return failure
+    logger.error("Could not start the crawl: %s", full)
+    crawler.stats.set_value(DISK_FULL_MESSAGE, str(full))
+    crawler.stats.set_value("finish_reason", DISK_FULL_REASON)
+    return None
+
+
 def finish_site_run(crawler: Crawler, site: str, job_dir: Path | None) -> CrawlSummary:
     """The run's summary; a run that finished has its queue removed (an interrupted one keeps
-    it for `--resume`)."""
+    it for `--resume`). So has a run stopped by a full disk: a queue or seen-set whose write
+    failed loses requests, and the next run fetches whatever is missing anyway."""
     stats = crawler.stats.get_stats() if crawler.stats else {}
     summary = CrawlSummary.from_stats(site, stats)
-    if job_dir is not None and summary.finish_reason == "finished":
+    if job_dir is not None and (summary.finish_reason == "finished" or summary.disk_full):
         shutil.rmtree(job_dir, ignore_errors=True)
     return summary
 
@@ -134,7 +151,7 @@ def run_crawls(
         crawler = process.create_crawler(NewsSpider)  # with its own copy of the settings
         lock = (locks or {}).get(config.site)
         job_dir = prepare_site_run(crawler, config.site, resume=resume, lock=lock)
-        process.crawl(crawler, config=config)
+        process.crawl(crawler, config=config).addErrback(disk_full_at_start, crawler)
         runs.append((config, crawler, job_dir))
     process.start()
     return [finish_site_run(crawler, config.site, job_dir) for config, crawler, job_dir in runs]
@@ -156,7 +173,8 @@ def run_archive(
     crawler = process.create_crawler(UrlArchiveSpider)
     if lock is not None:  # (no request queue of its own: a one-off is not resumed)
         crawler.settings.set("ARCHIVER_SITE_LOCK", lock, priority="cmdline")
-    process.crawl(crawler, urls=list(urls), site=site, requisites=requisites)
+    started = process.crawl(crawler, urls=list(urls), site=site, requisites=requisites)
+    started.addErrback(disk_full_at_start, crawler)
     process.start()
     spider = crawler.spider
     assert isinstance(spider, UrlArchiveSpider)

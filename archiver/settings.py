@@ -82,6 +82,9 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "archiver.extensions.SiteArchiveExtension": 100,
     "archiver.extensions.CrawlProgress": 500,
+    # Scrapy's, but a full disk stops the crawl with a message, not a traceback.
+    "scrapy.extensions.spiderstate.SpiderState": None,
+    "archiver.extensions.JobSpiderState": 0,
 }
 # Priorities hold across hosts: articles before page resources on any host. (Scrapy's default,
 # DownloaderAwarePriorityQueue, takes the host with the fewest downloads first, whatever the
@@ -90,6 +93,8 @@ EXTENSIONS = {
 # emptied one (with a JOBDIR: removing its directory) and makes it anew on the next push, which
 # for articles, fetched as fast as they are queued, happened for nearly every request.
 SCHEDULER_PRIORITY_QUEUE = "archiver.queues.KeptQueuesPriorityQueue"
+# Scrapy's scheduler, but a full disk under JOBDIR stops the crawl (Scrapy's kept it looping).
+SCHEDULER = "archiver.queues.JobStateScheduler"
 # Scrapy reads the source of every generator callback, each time it calls one, to warn about a
 # `return value` in it: 3% of a crawl's CPU.
 WARN_ON_GENERATOR_RETURN_VALUE = False

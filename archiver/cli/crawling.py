@@ -19,8 +19,25 @@ from archiver.cli.base import (
     overrides_option,
     parse_overrides,
 )
+from archiver.fsutil import as_disk_full, ignore_file_size_signal
 from archiver.jobs.oneoff import DEFAULT_COLLECTION
-from archiver.store.locking import LockBusy, acquire_site_lock
+from archiver.jobs.summary import DISK_FULL_ADVICE
+from archiver.store.locking import LockBusy, SiteLock, acquire_site_lock, lock_path
+
+
+def take_site_lock(archive_dir: Path, site: str) -> SiteLock:
+    """The site's lock, or exit 1: another process holds it (or the archive, for a reindex),
+    or there is no room to take it."""
+    try:
+        return acquire_site_lock(archive_dir, site)
+    except LockBusy as exc:
+        raise Failed(str(exc)) from exc
+    except OSError as exc:
+        full = as_disk_full(exc, exc.filename or lock_path(archive_dir, site))
+        if full is None:
+            raise
+        click.echo(DISK_FULL_ADVICE, err=True)
+        raise Failed(str(full)) from exc
 
 
 @cli.command()
@@ -67,9 +84,11 @@ def crawl(
     Only what is new, or due for a recapture (crawl.recapture), is fetched; unchanged pages
     become WARC revisit records. Progress goes to stderr, then a summary per site; with --json
     the summaries are printed to stdout as JSON. Exit 0 when every crawl finished, 1 when one
-    failed or the site is being crawled already, 2 for a bad config or option.
+    failed or the site is being crawled already, 2 for a bad config or option. A full disk
+    stops the crawl at once (exit 1); run it again once there is space.
     """
     site_configs = [load_config(path) for path in configs]
+    ignore_file_size_signal()  # past RLIMIT_FSIZE: a clear error, not death by SIGXFSZ
     settings = parse_overrides(overrides)
     settings["ARCHIVER_ARCHIVE_DIR"] = str(archive_dir)
     settings["LOG_LEVEL"] = "DEBUG" if verbose else ("WARNING" if quiet else "INFO")
@@ -83,11 +102,8 @@ def crawl(
 
     with ExitStack() as held:  # one crawl per site at a time; released when the crawls end
         locks = {}
-        try:
-            for config in site_configs:
-                locks[config.site] = held.enter_context(acquire_site_lock(archive_dir, config.site))
-        except LockBusy as exc:
-            raise Failed(str(exc)) from exc
+        for config in site_configs:
+            locks[config.site] = held.enter_context(take_site_lock(archive_dir, config.site))
         summaries = run_crawls(site_configs, settings, resume=resume, locks=locks)
     for summary in summaries:
         click.echo(summary.render(), err=True)
@@ -182,7 +198,8 @@ def archive(
 
     Prints a line per URL on stdout, tab-separated: status, article id, JSON path, replay
     address, URL. Exit 0 when every URL was archived, 1 when one failed (its response, if
-    any, is archived all the same), 2 for a bad URL or option (before anything is fetched).
+    any, is archived all the same) or the disk filled up, 2 for a bad URL or option (before
+    anything is fetched).
     """
     from archiver.jobs.oneoff import BadUrl, check_collection, check_url, read_url_list
 
@@ -201,12 +218,12 @@ def archive(
     settings["DOWNLOAD_TIMEOUT"] = timeout
     from archiver.runner import run_archive
 
-    try:  # one writer per collection at a time, as for crawls
-        lock = acquire_site_lock(archive_dir, site)
-    except LockBusy as exc:
-        raise Failed(str(exc)) from exc
+    ignore_file_size_signal()  # past RLIMIT_FSIZE: a clear error, not death by SIGXFSZ
+    lock = take_site_lock(archive_dir, site)  # one writer per collection, as for crawls
     with lock:
-        outcomes, _ = run_archive(checked, site, settings, requisites=not no_requisites, lock=lock)
+        outcomes, summary = run_archive(
+            checked, site, settings, requisites=not no_requisites, lock=lock
+        )
     if as_json:
         click.echo(json.dumps([o.to_dict() for o in outcomes], indent=2, ensure_ascii=False))
     else:
@@ -218,6 +235,9 @@ def archive(
         if outcome.ok and outcome.requisites_missing:
             what = "archived, incomplete"
         click.echo(f"{what}: {outcome.url} ({kind}; {outcome.resources_note()})", err=True)
+    if summary.disk_full:
+        click.echo(DISK_FULL_ADVICE, err=True)
+        raise Failed(summary.disk_full)
     failed = [o for o in outcomes if not o.ok]
     if failed:
         raise Failed(f"{len(failed)} of {len(outcomes)} URL(s) could not be archived")

@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,6 +26,7 @@ from types import FrameType
 from archiver.config import ExtractHints
 from archiver.extraction.extract import ExtractionError, extract
 from archiver.extraction.fields import ExtractedArticle
+from archiver.fsutil import as_disk_full
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 60.0
 #: Seconds past the timeout before a worker that did not stop is killed.
 KILL_GRACE = 5.0
+#: The failure of a page whose extraction found no room to write (e.g. the language model's
+#: temporary file): not the page's fault, and the crawl stops.
+DISK_FULL = "disk-full"
 
 
 @dataclass(frozen=True)
@@ -51,9 +56,25 @@ def extract_outcome(
         return ExtractionOutcome(extract(body, url, hints, encoding=encoding))
     except ExtractionError as exc:
         return ExtractionOutcome(None, exc.reason, str(exc))
+    except OSError as exc:
+        full = _disk_full(exc)
+        if full is not None:
+            return ExtractionOutcome(None, DISK_FULL, full)
+        logger.exception("Extractor crashed on %s", url)
+        return ExtractionOutcome(None, "crash", f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # a bug or a hostile page must not stop the crawl
         logger.exception("Extractor crashed on %s", url)
         return ExtractionOutcome(None, "crash", f"{type(exc).__name__}: {exc}")
+
+
+def _disk_full(exc: OSError) -> str | None:
+    """The message of a write that found no room, naming its file (or the temporary files)."""
+    if exc.filename:
+        full = as_disk_full(exc, exc.filename)
+    else:
+        where = tempfile.gettempdir()
+        full = as_disk_full(exc, where, f"a temporary file in {where}")
+    return str(full) if full is not None else None
 
 
 #: What a worker runs for one page: (body, url, encoding, hints) -> outcome.

@@ -17,6 +17,14 @@ _SOURCES_BROKEN = "archiver/sources/broken/"
 _SOURCES_FETCHED = "archiver/sources/fetched/"
 _RESOURCES = "archiver/resources/"
 _DEAD_HOSTS = "archiver/resources/dead_hosts/"
+#: Writes that found no room (each counted), and the message of the first, which stopped the crawl.
+DISK_FULL_WRITES = "archiver/disk_full"
+DISK_FULL_MESSAGE = "archiver/disk_full/message"
+#: What to do after a crawl stopped on a full disk.
+DISK_FULL_ADVICE = (
+    "What was archived before is kept. Make room (free some space, or raise the quota or the "
+    "file size limit), then run the same command again: it fetches only what is missing."
+)
 
 
 def _by_suffix(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
@@ -44,6 +52,9 @@ def errors_by_kind(stats: Mapping[str, Any]) -> str:
     extraction = sum(_by_suffix(stats, _EXTRACT_FAILED).values())
     if extraction:
         parts.append(f"extraction {extraction}")
+    disk_full = int(stats.get(DISK_FULL_WRITES, 0))
+    if disk_full:
+        parts.append(f"disk full {disk_full}")
     return ", ".join(parts) or "none"
 
 
@@ -107,6 +118,7 @@ class CrawlSummary:
     warc_files: int = 0
     warc_bytes: int = 0
     elapsed_seconds: float = 0.0
+    disk_full: str | None = None  # the write that found no room and stopped the crawl
 
     @classmethod
     def from_stats(cls, site: str, stats: Mapping[str, Any]) -> CrawlSummary:
@@ -142,6 +154,7 @@ class CrawlSummary:
             warc_files=int(stats.get("archiver/warc/files", 0)),
             warc_bytes=int(stats.get("archiver/warc/bytes", 0)),
             elapsed_seconds=elapsed,
+            disk_full=stats.get(DISK_FULL_MESSAGE),
         )
 
     @property
@@ -154,6 +167,8 @@ class CrawlSummary:
 
     def failure(self) -> str | None:
         """Why this crawl counts as failed, or None when it succeeded."""
+        if self.disk_full:
+            return self.disk_full
         if self.finish_reason != "finished":
             return f"the crawl did not finish (finish reason: {self.finish_reason})"
         if self.sections_fetched + sum(self.sources_fetched.values()) == 0:
@@ -222,6 +237,8 @@ class CrawlSummary:
         problem = self.failure()
         if problem:
             lines.append(f"FAILED: {problem}")
+        if self.disk_full:
+            lines.append(DISK_FULL_ADVICE)
         return "\n".join(lines)
 
     def resources_line(self) -> str | None:

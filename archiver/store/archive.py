@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.extraction.fields import ExtractedArticle
-from archiver.fsutil import atomic_write_bytes
+from archiver.fsutil import DiskFull, atomic_write_bytes
 from archiver.store.catalog import Catalog
 from archiver.store.cdxj import LiveIndex, write_index
 from archiver.store.document import Article, SectionSnapshot
@@ -431,7 +432,16 @@ class SiteArchive:
         )
 
     def _record_article(self, plan: _ArticlePlan) -> StoredArticle:
-        """The written document's WARC metadata record and catalog rows."""
+        """The written document's WARC metadata record and catalog rows; out of space
+        (`DiskFull`), the document is removed again, as the catalog does not know it."""
+        try:
+            return self._record_written_article(plan)
+        except DiskFull:
+            with contextlib.suppress(OSError):
+                plan.path.unlink()
+            raise
+
+    def _record_written_article(self, plan: _ArticlePlan) -> StoredArticle:
         self._check_open()
         article, response = plan.article, plan.response
         # Not the page's URL: replay tools would take the JSON for the page (pywb does).
@@ -484,10 +494,12 @@ class SiteArchive:
             return self.writer.closed_files
         self._closed = True
         self._file_writer.shutdown(wait=True)
-        files = self.writer.close()
-        self._indexer.shutdown(wait=True)
-        self._live_index.close()
-        self.catalog.close()
+        try:  # out of space, the WARC file may stay .open: sound up to its last record
+            files = self.writer.close()
+        finally:
+            self._indexer.shutdown(wait=True)
+            self._live_index.close()
+            self.catalog.close()
         return files
 
     def _warc_closed(self, path: Path) -> None:
@@ -500,6 +512,8 @@ class SiteArchive:
     def _write_index(self, path: Path) -> None:
         try:
             write_index(self.layout, self.site, path, self._live_index.take(path.name))
+        except DiskFull as exc:
+            logger.error("Cannot index %s: %s (`archiver reindex` will)", path.name, exc)
         except Exception:
             logger.exception("Cannot index %s (`archiver reindex` will)", path)
 

@@ -11,9 +11,11 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+from archiver.fsutil import as_disk_full
 from archiver.store import fulltext
 from archiver.store.migrations import migrate
 from archiver.store.rows import (
@@ -39,21 +41,69 @@ from archiver.store.tables import (
 logger = logging.getLogger(__name__)
 
 
+class _Connection(sqlite3.Connection):
+    """A connection whose writes, out of space, roll the transaction back and raise
+    `archiver.fsutil.DiskFull` naming the database file (not "database or disk is full")."""
+
+    path = Path("catalog.sqlite")
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().execute(*args)
+        except sqlite3.Error as exc:
+            self._raise_if_disk_full(exc)
+            raise
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().executemany(*args)
+        except sqlite3.Error as exc:
+            self._raise_if_disk_full(exc)
+            raise
+
+    def executescript(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().executescript(*args)
+        except sqlite3.Error as exc:
+            self._raise_if_disk_full(exc)
+            raise
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except sqlite3.Error as exc:
+            self._raise_if_disk_full(exc)
+            raise
+
+    def _raise_if_disk_full(self, exc: sqlite3.Error) -> None:
+        full = as_disk_full(exc, self.path)
+        if full is not None:
+            with suppress(sqlite3.Error):
+                self.rollback()
+            raise full from exc
+
+
 class Catalog:
-    """Captures and articles in SQLite; everything here can be rebuilt from the archive."""
+    """Captures and articles in SQLite; everything here can be rebuilt from the archive.
+
+    Out of space, a write raises `archiver.fsutil.DiskFull` and its transaction is rolled back.
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(str(path), timeout=30.0)
+        self._db = sqlite3.connect(str(path), timeout=30.0, factory=_Connection)
+        self._db.path = path
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         migrate(self._db, path.parent)
 
     def close(self) -> None:
-        """Commit and close the database."""
-        self._db.commit()
-        self._db.close()
+        """Commit and close the database (closed even when the commit fails)."""
+        try:
+            self._db.commit()
+        finally:
+            self._db.close()
 
     def __enter__(self) -> Catalog:
         return self

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from isal import isal_zlib
 from warcio.recordloader import ArcWarcRecord
 
-from archiver.fsutil import fsync_directory
+from archiver.fsutil import as_disk_full, fsync_directory, naming_disk_full
 from archiver.warc import records
 from archiver.warc.exchange import HttpExchange
 from archiver.warc.location import RecordLocation, location
@@ -225,12 +225,13 @@ class WarcWriter:
                 return self.closed_files
             self._file = None
             final = self.directory / self._name
-            try:
-                fh.flush()
-                os.fsync(fh.fileno())
-            finally:
-                fh.close()
-            os.replace(self._open_path(final), final)
+            with naming_disk_full(self._open_path(final)):  # then the .open file stays
+                try:
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                finally:
+                    fh.close()
+                os.replace(self._open_path(final), final)
             fsync_directory(self.directory)
             self._closed_files.append(final)
             logger.info("Closed WARC file %s (%d bytes)", final, self._size)
@@ -292,7 +293,10 @@ class WarcWriter:
         return locations
 
     def _append(self, data: bytes) -> None:
-        """Append to the current file; on failure cut it back so it stays valid."""
+        """Append to the current file; on failure cut it back so it stays valid.
+
+        Out of space (or at the file size limit), raises `DiskFull` naming the file.
+        """
         fh = self._file
         assert fh is not None
         start = self._size
@@ -302,8 +306,12 @@ class WarcWriter:
                 written = fh.write(view)
                 view = view[written or 0 :]
             fh.flush()
-        except BaseException:
+        except BaseException as exc:
+            open_path = self._open_path(self.directory / self._name)
             self._truncate_or_abandon(start)
+            full = as_disk_full(exc, open_path)
+            if full is not None and full is not exc:
+                raise full from exc
             raise
         self._size += len(data)
         self._bytes_written += len(data)
@@ -331,8 +339,10 @@ class WarcWriter:
             final = self.directory / name
             if final.exists():
                 continue
+            open_path = self._open_path(final)
             try:
-                fd = os.open(self._open_path(final), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                with naming_disk_full(open_path):
+                    fd = os.open(open_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             except FileExistsError:
                 continue
             break
@@ -348,8 +358,20 @@ class WarcWriter:
             record_id=self._make_record_id(),
             date=records.format_warc_date(opened),
         )
-        self._append(gzip_member(records.serialize(warcinfo), self.gzip_level))
+        try:
+            self._append(gzip_member(records.serialize(warcinfo), self.gzip_level))
+        except BaseException:
+            self._discard_open_file(final)  # without its warcinfo record it is no WARC file
+            raise
         self._records_written += 1
+
+    def _discard_open_file(self, final: Path) -> None:
+        fh, self._file = self._file, None
+        if fh is not None:
+            with contextlib.suppress(OSError):
+                fh.close()
+        with contextlib.suppress(OSError):
+            self._open_path(final).unlink()
 
 
 def complete_members_end(fh: BinaryIO, chunk_size: int = 1 << 20) -> tuple[int, int]:
