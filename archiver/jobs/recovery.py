@@ -27,7 +27,7 @@ from archiver.store.catalog import Catalog
 from archiver.store.cdxj import OPEN_INDEX_SUFFIX, index_path, write_index
 from archiver.store.identity import PAGE_RESOURCES_URI, normalise_url
 from archiver.store.layout import ArchiveLayout
-from archiver.store.locking import LockBusy, SiteLock, acquire_site_lock
+from archiver.store.locking import LockBusy, SiteLock, acquire_site_lock, holder_of
 from archiver.store.rows import ArticleRow, capture_row, snapshot_row
 from archiver.store.urlstate import observe_processed
 from archiver.warc import iter_records
@@ -149,7 +149,7 @@ def _sites_to_check(layout: ArchiveLayout) -> list[str]:
     locks = layout.state_dir / "locks"
     if locks.is_dir():
         for path in locks.glob("*.lock"):
-            if path.name != "archive.lock" and path.stat().st_size > 0:
+            if path.name != "archive.lock" and holder_of(path):
                 sites.add(path.stem)  # a killed holder (or a live one: then it is busy)
     return sorted(sites)
 

@@ -7,9 +7,9 @@
 
 A lock belongs to its open file, so it dies with the process: a killed crawl never leaves a
 stale lock, and the lock files are never deleted (no unlink race). A site lock's file names its
-holder while held and is emptied when released, so the next holder can tell that the previous
-one was killed (`SiteLock.previous_holder`). Within one process the locks are re-entrant (the
-CLI and the spider both take them). Plain Python: no Scrapy here.
+holder while held and is marked released when released, so the next holder can tell that the
+previous one was killed (`SiteLock.previous_holder`). Within one process the locks are
+re-entrant (the CLI and the spider both take them). Plain Python: no Scrapy here.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ __all__ = [
     "acquire_archive_lock",
     "acquire_site_lock",
     "archive_lock_path",
+    "holder_of",
     "lock_path",
 ]
 
@@ -109,7 +110,7 @@ class SiteLock:
             fd, self._fd = self._fd, None
             archive, self._archive = self._archive, None
             _held.pop(self.path, None)
-        os.ftruncate(fd, 0)  # a clean release: the next holder finds the file empty
+        _mark_released(fd)  # a clean release: the next holder finds no holder named
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
         if archive is not None:
@@ -194,7 +195,7 @@ class ArchiveLock:
             fd, self._fd = self._fd, None
             _archive_held.pop(self.path, None)
         if self.exclusive:
-            os.ftruncate(fd, 0)
+            _mark_released(fd)
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
@@ -260,7 +261,7 @@ def _archive_busy(archive_dir: Path, exclusive: bool, holder: dict[str, str]) ->
     users = [
         f"{path.stem} ({_who(fields)})"
         for path in sorted(lock_path(archive_dir, "x").parent.glob("*.lock"))
-        if path.name != "archive.lock" and (fields := _holder_of(path)).get("pid")
+        if path.name != "archive.lock" and (fields := holder_of(path)).get("pid")
     ]
     who = "; ".join(users) if users else "another command (an export?) is reading it"
     return ArchiveBusy(
@@ -276,7 +277,7 @@ def _who(holder: dict[str, str]) -> str:
     return f"pid {pid}{since}{cmd}"
 
 
-def _holder_of(path: Path) -> dict[str, str]:
+def holder_of(path: Path) -> dict[str, str]:
     """The holder a site lock file names (empty once released), without taking it."""
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -288,19 +289,41 @@ def _holder_of(path: Path) -> dict[str, str]:
         os.close(fd)
 
 
+#: The first byte of a lock file whose holder released it (the rest is who it was).
+_RELEASED = b"#"
+
+
 def _write_holder(fd: int) -> None:
-    """Record who holds the lock, for the message of the next one who tries."""
+    """Record who holds the lock, for the message of the next one who tries.
+
+    Written over the old text and then cut to length, so that on a full disk it reuses the
+    file's block; where even that fails, the lock is held all the same (only unnamed).
+    """
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     line = f"pid={os.getpid()} started={started} cmd={shlex.join(sys.argv)}\n"
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, line.encode("utf-8", "replace"), 0)
+    data = line.encode("utf-8", "replace")
+    try:
+        os.pwrite(fd, data, 0)
+        os.ftruncate(fd, len(data))
+    except OSError:
+        pass
+
+
+def _mark_released(fd: int) -> None:
+    """Mark a lock file released in place (one byte: no new block needed on a full disk)."""
+    try:
+        if os.pread(fd, 1, 0):
+            os.pwrite(fd, _RELEASED, 0)
+    except OSError:
+        pass
 
 
 def _read_holder(fd: int) -> dict[str, str]:
     """``pid``, ``started`` and ``cmd`` from a lock file (``cmd`` runs to the end of the line)."""
-    text = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip()
-    if not text:
+    raw = os.pread(fd, 4096, 0)
+    if not raw.strip() or raw.startswith(_RELEASED):
         return {}
+    text = raw.decode("utf-8", "replace").strip()
     head, _, cmd = text.partition(" cmd=")
     fields: dict[str, str] = {}
     for part in head.split():
