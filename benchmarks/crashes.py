@@ -1,7 +1,7 @@
 """Crash test (issue 14): SIGKILL a crawl at random moments, again and again; nothing is lost.
 
 Usage: ``python benchmarks/crashes.py [--articles 1000] [--kills 20] [--seed 1]
-[--max-delay 8] [--keep] [--json] [--corpus DIR]``
+[--max-delay 15] [--keep] [--json] [--corpus DIR]``
 
 Builds the local news site of benchmarks/newssite.py (N articles from the corpus pages, page
 resources on the site itself kept, those on other hosts unreachable), serves it with nginx
@@ -217,6 +217,8 @@ def one_run(
 
 def after_kill(run: Run, archive: Path, checked: set[tuple[str, int]]) -> None:
     run.open_files, run.complete_records = count_open_records(archive)
+    if not (archive / "catalog.sqlite").exists() and not run.open_files:
+        return  # killed before it wrote anything: nothing to check yet
     before = {p.name[: -len(".open")] for p in archive.rglob("*.warc.gz.open")}
     check_new_warcs(archive, checked, run)
     started = time.perf_counter()
@@ -298,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=1000, help="articles (1000)")
     parser.add_argument("--kills", type=int, default=20, help="runs to kill (20)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the kill times (1)")
-    parser.add_argument("--max-delay", type=float, default=8.0, help="latest kill, s (8)")
+    parser.add_argument("--max-delay", type=float, default=15.0, help="latest kill, s (15)")
     parser.add_argument("--keep", action="store_true", help="keep the archive and the logs")
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     parser.add_argument("--corpus", type=Path, default=corpus_root(), help="corpus root")
