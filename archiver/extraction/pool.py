@@ -5,7 +5,8 @@ code); a worker still busy a few seconds later (stuck in C code) is killed with 
 the pool restarted. A worker that dies (a crash in a C library, the OOM killer) takes the pool
 down. Either way the pages the pool held are tried once more, one at a time in a worker of
 their own, so that only the page at fault fails ("timeout", "worker-died"), and extraction goes
-on.
+on. The workers, and the forkserver that starts them, end with the process that owns the pool,
+however it ends (see `archiver.extraction.lifeline`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ import multiprocessing
 import os
 import signal
 import tempfile
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from types import FrameType
 
 from archiver.config import ExtractHints
+from archiver.extraction import lifeline
 from archiver.extraction.extract import ExtractionError, extract
 from archiver.extraction.fields import ExtractedArticle
 from archiver.fsutil import as_disk_full
@@ -127,6 +131,7 @@ class ExtractionPool:
         self.function = function
         self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
+        self._lifeline: lifeline.Lifeline | None = None
         if self.workers > 0:
             self._executor = self._start()
         # Pages whose worker died run again here, one at a time (started when first needed).
@@ -143,8 +148,14 @@ class ExtractionPool:
             ctx = forkserver
         else:  # pragma: no cover - non-Linux
             ctx = multiprocessing.get_context("spawn")
+        if self._lifeline is None:  # what tells the workers that this process is gone
+            self._lifeline = lifeline.Lifeline()
+            _open.add(self)
         return ProcessPoolExecutor(
-            max_workers=workers or self.workers, mp_context=ctx, initializer=_ignore_sigint
+            max_workers=workers or self.workers,
+            mp_context=ctx,
+            initializer=_worker_started,
+            initargs=(self._lifeline.end,),
         )
 
     @property
@@ -224,12 +235,37 @@ class ExtractionPool:
             self._retry_pool = None
             return failure
 
+    def _abandon(self) -> None:
+        """Kill the workers now: what they were running is lost."""
+        for executor in (self._executor, self._retry_pool):
+            if executor is not None:
+                _kill(executor)
+        self._executor = self._retry_pool = None
+
     def shutdown(self) -> None:
         """Wait for running extractions and stop the workers."""
         for executor in (self._executor, self._retry_pool):
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=False)
         self._executor = self._retry_pool = None
+        if self._lifeline is not None:
+            self._lifeline.close()
+            self._lifeline = None
+        _open.discard(self)
+
+
+#: Pools whose workers run, in this process.
+_open: weakref.WeakSet[ExtractionPool] = weakref.WeakSet()
+
+
+def _abandon_open_pools() -> None:
+    """The pools that nobody shut down (an exception, a crawl stopped by force), at exit: their
+    workers are killed, where Python would wait for their pages (for ever, for one stuck in C)."""
+    for pool in list(_open):
+        pool._abandon()
+
+
+lifeline.before_exit(_abandon_open_pools)
 
 
 def _kill(executor: ProcessPoolExecutor) -> None:
@@ -240,6 +276,8 @@ def _kill(executor: ProcessPoolExecutor) -> None:
     executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _ignore_sigint() -> None:
-    """Ctrl-C reaches the whole process group; the crawl, not the workers, decides to stop."""
+def _worker_started(owner: Connection) -> None:
+    """A new worker: it ends with the pool's owner, and ignores Ctrl-C (that reaches the whole
+    process group; the crawl, not the workers, decides to stop)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    lifeline.hold(owner)
