@@ -12,6 +12,7 @@ import signal
 import time
 
 from archiver.config import ExtractHints
+from archiver.extraction.fields import ExtractedArticle
 from archiver.extraction.pool import ExtractionOutcome, extract_outcome
 
 #: Demo articles (URL path endings) on which `by_url` misbehaves.
@@ -79,3 +80,11 @@ def hogging(
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
     re.match(r"(a+)+$", "a" * 64 + "b")
     return extract_outcome(body, url, encoding, hints)
+
+
+def slow(
+    body: bytes, url: str, encoding: str | None, hints: ExtractHints | None
+) -> ExtractionOutcome:
+    """Take 0.4 s a page (well within any time limit of the tests) and extract nothing."""
+    time.sleep(0.4)
+    return ExtractionOutcome(ExtractedArticle(is_article=False, title=None, description=None))

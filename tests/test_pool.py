@@ -88,3 +88,18 @@ def test_a_crawl_counts_the_pages_that_hang_or_crash_and_goes_on(
     assert summary.finish_reason == "finished" and summary.failure() is None
     assert summary.extraction_failures == {"timeout": 2, "worker-died": 1}
     assert summary.articles_written == normal.articles_written - 3
+
+
+def test_time_in_the_queue_is_not_the_pages() -> None:
+    """20 pages of 0.4 s each on one worker: the last waits 8 s, more than the 1 s limit plus
+    the 5 s grace, yet none of them is over its own time."""
+    pool = ExtractionPool(1, timeout=1.0, function=faulty_extractor.slow)
+    pages = {f"https://news.example/{n}": b"<p>x</p>" for n in range(20)}
+    try:
+        outcomes = extract_all(pool, pages)
+        assert [o.failure for o in outcomes.values()] == [None] * 20
+        futures = [pool.submit(b"<p>x</p>", url, None, None) for url in pages]
+        assert [pool.wait(f, "u").failure for f in futures] == [None] * 20
+        assert pool.restarts == 0
+    finally:
+        pool.shutdown()

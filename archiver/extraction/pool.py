@@ -41,6 +41,8 @@ KILL_GRACE = 5.0
 #: The failure of a page whose extraction found no room to write (e.g. the language model's
 #: temporary file): not the page's fault, and the crawl stops.
 DISK_FULL = "disk-full"
+#: Seconds between looks at whether a queued page has reached a worker yet.
+_QUEUE_POLL = 0.25
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,10 @@ class ExtractionPool:
         _kill(old)
 
     def wait(self, future: Future[ExtractionOutcome], url: str) -> ExtractionOutcome:
-        """The outcome of a submitted page (blocking), its time limit enforced."""
+        """The outcome of a submitted page (blocking), its time limit enforced from when a
+        worker takes it (time in the queue is not the page's)."""
+        while not (future.running() or future.done()):
+            concurrent.futures.wait([future], timeout=_QUEUE_POLL)
         try:
             return future.result(timeout=self.deadline)
         except concurrent.futures.TimeoutError:
@@ -202,8 +207,11 @@ class ExtractionPool:
     ) -> ExtractionOutcome:
         """Extract one page without blocking the event loop (see the module's docstring)."""
         future = self.submit(body, url, encoding, hints)
+        waiting = asyncio.wrap_future(future)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.deadline)
+            while not (future.running() or future.done()):  # queued: not yet the page's time
+                await asyncio.sleep(_QUEUE_POLL)
+            return await asyncio.wait_for(waiting, self.deadline)
         except TimeoutError:
             self.restart(f"{url} took over {self.deadline:g} s")
             return ExtractionOutcome(None, "timeout", f"over {self.deadline:g} s")
