@@ -16,7 +16,9 @@ counted as finished. After each kill:
   reported as left over;
 - the complete records of each ``.open`` WARC file are counted (gzip members as they are);
 - every closed WARC file not checked yet must pass ``warcio check``;
-- ``archiver verify --repair`` is timed (the time to recover) and must exit 0, and then
+- the recovery that every command starts with (`archiver.jobs.recovery.recover_archive`) is
+  timed, in a process of its own, and ``archiver verify`` run after it (is it clean already?);
+- ``archiver verify --repair`` is timed and must exit 0, and then
   ``archiver verify`` must exit 0; the recovered files must hold every complete record
   counted before (records lost: their difference).
 
@@ -57,6 +59,11 @@ from archiver.warc.writer import complete_members_end  # noqa: E402
 from benchmarks.crawl import find_nginx, nginx, session_members  # noqa: E402
 from benchmarks.newssite import NewsSite, corpus_root  # noqa: E402
 
+#: What `crawl`, `archive`, `reextract`, `reindex`, `export` and `replay` do first.
+RECOVER = (
+    "import sys; from pathlib import Path; from archiver.jobs.recovery import recover_archive; "
+    "print(recover_archive(Path(sys.argv[1])).render())"
+)
 LEFTOVER_WAIT = 10.0  # seconds a killed crawl's processes get to go
 _STARTED = time.perf_counter()
 
@@ -83,6 +90,8 @@ class Run:
     leftover: list[int] = field(default_factory=list)  # pids still there after LEFTOVER_WAIT
     warcs_checked: int = 0
     warcio_failures: list[str] = field(default_factory=list)
+    recover_s: float | None = None  # the recovery every command starts with, in a process
+    clean_after_recovery: bool | None = None  # `archiver verify` exit 0 right after it
     repair_s: float | None = None
     repair_exit: int | None = None
     verify_exit: int | None = None
@@ -93,6 +102,8 @@ class Run:
         how = "killed" if self.killed else f"exit {self.exit_code}"
         gone = "-" if self.procs_gone_s is None else f"{self.procs_gone_s:.2f}"
         repair = "-" if self.repair_s is None else f"{self.repair_s:.2f}"
+        recover = "-" if self.recover_s is None else f"{self.recover_s:.2f}"
+        clean = {None: "", True: ", verify 0", False: ", verify 1"}[self.clean_after_recovery]
         cells = [
             str(self.number),
             "resume" if self.resume else "plain",
@@ -105,6 +116,7 @@ class Run:
             f"{self.procs_after_kill} / {gone}",
             str(len(self.leftover)),
             f"{self.warcs_checked} ({len(self.warcio_failures)} bad)",
+            f"{recover}{clean}",
             f"{repair} (exit {self.repair_exit})" if self.repair_exit is not None else "-",
             str(self.verify_exit if self.verify_exit is not None else "-"),
         ]
@@ -114,7 +126,7 @@ class Run:
 HEADER = (
     "| run | mode | kill at s | ended | documents | .open files | complete records | "
     "records lost | workers after kill / s to go | left over | closed WARCs checked | "
-    "verify --repair s | verify |\n|" + "---|" * 13
+    "automatic recovery s | verify --repair s | verify |\n|" + "---|" * 14
 )
 
 
@@ -221,6 +233,14 @@ def after_kill(run: Run, archive: Path, checked: set[tuple[str, int]]) -> None:
         return  # killed before it wrote anything: nothing to check yet
     before = {p.name[: -len(".open")] for p in archive.rglob("*.warc.gz.open")}
     check_new_warcs(archive, checked, run)
+    started = time.perf_counter()
+    recover = subprocess.run(
+        [sys.executable, "-c", RECOVER, str(archive)], capture_output=True, text=True, cwd=REPO
+    )
+    run.recover_s = time.perf_counter() - started
+    if recover.returncode != 0:
+        run.problems.append(f"recovery failed: {recover.stderr[-800:]}")
+    run.clean_after_recovery = archiver("verify", "--archive", str(archive)).returncode == 0
     started = time.perf_counter()
     repair = archiver("verify", "--repair", "--archive", str(archive))
     run.repair_s = time.perf_counter() - started
@@ -393,6 +413,15 @@ def report(args: argparse.Namespace, runs: list[Run], result: dict[str, Any]) ->
         f"{sum(r.warcs_checked for r in runs)}, failed: "
         f"{sum(len(r.warcio_failures) for r in runs)}"
     )
+    recoveries = [r.recover_s for r in killed if r.recover_s is not None]
+    if recoveries:
+        print(
+            f"- the recovery each command starts with, after a kill: median "
+            f"{statistics.median(recoveries):.2f} s, max {max(recoveries):.2f} s (in a new "
+            f"process, start-up included); `archiver verify` right after it exit 0 in "
+            f"{sum(r.clean_after_recovery is True for r in killed)} of "
+            f"{sum(r.clean_after_recovery is not None for r in killed)}"
+        )
     if repairs:
         print(
             f"- `archiver verify --repair` after a kill: median {statistics.median(repairs):.2f}"
