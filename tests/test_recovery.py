@@ -29,6 +29,7 @@ from archiver.replay.urls import timestamp14
 from archiver.store.archive import SiteArchive
 from archiver.store.catalog import Catalog
 from archiver.store.cdxj import index_path
+from archiver.store.identity import page_resources_uri
 from archiver.store.layout import ArchiveLayout
 from archiver.store.locking import (
     ArchiveBusy,
@@ -36,6 +37,7 @@ from archiver.store.locking import (
     acquire_archive_lock,
     acquire_site_lock,
 )
+from archiver.store.page_resources import PageResourceReport
 from archiver.warc import iter_records
 from tests.crawling import crawl_demo_in_process
 from tests.support import (
@@ -199,19 +201,25 @@ def test_records_the_catalog_never_saw_are_catalogued(tmp_path: Path) -> None:
     archive = SiteArchive(tmp_path, "unit", warcinfo=WARCINFO)
     archive.record_fetch(html_exchange("http://example.com/a"))
     # Killed between writing the next records and committing their catalog rows:
-    archive.writer.write_exchange(html_exchange("http://example.com/b", b"<html>b</html>"))
+    _, page = archive.writer.write_exchange(html_exchange("http://example.com/b", b"<b>b</b>"))
+    report = PageResourceReport("http://example.com/b", needed=3, archived=3)
+    archive.writer.write_metadata(
+        page_resources_uri(page.record_id), report.to_json_bytes(), refers_to=page.record_id
+    )
     opened = kill_writer(archive)
     with open(opened, "ab") as fh:
         fh.write(TORN)
     with acquire_site_lock(tmp_path, "unit") as lock:
         done = recover_site(tmp_path, "unit", lock)
     (warc,) = done.warcs
-    assert (warc.records, warc.dropped_bytes) == (5, len(TORN))  # warcinfo + 2 exchanges
-    assert done.records == 2 and done.indexed == [warc.path]
+    assert (warc.records, warc.dropped_bytes) == (6, len(TORN))  # warcinfo, 2 exchanges, 1
+    assert done.records == 3 and done.indexed == [warc.path]
     with Catalog(tmp_path / "catalog.sqlite") as catalog:
         urls = sorted(r.url for r in catalog.captures() if r.record_type == "response")
+        account = catalog.page_resources(page.record_id)
     assert urls == ["http://example.com/a", "http://example.com/b"]
-    assert "2 WARC records" in done.render()
+    assert account is not None and (account.needed, account.archived) == (3, 3)
+    assert "3 WARC records" in done.render()
 
 
 def test_an_open_file_without_a_complete_record_is_removed(tmp_path: Path) -> None:

@@ -18,13 +18,15 @@ import pytest
 from click.testing import CliRunner, Result
 
 from archiver.cli import cli
+from archiver.extraction.fields import ExtractedArticle
+from archiver.store.archive import SiteArchive
 from archiver.store.catalog import Catalog
 from archiver.store.locking import acquire_site_lock
 from archiver.store.rows import CaptureRow
 from archiver.warc import iter_records
 from archiver.warc.writer import gzip_member
 from tests.crawling import crawl_demo_in_process
-from tests.support import run_archiver, tool, warc_files
+from tests.support import html_exchange, run_archiver, tool, warc_files
 
 
 @pytest.fixture(scope="module")
@@ -471,6 +473,28 @@ def test_repair_waits_for_no_crawl(archive: Path) -> None:
     assert f"is in use: demo (pid {os.getpid()}" in result.stderr
     _, report = verify(archive)
     assert kinds(report) == {"missing-index"}  # nothing was done
+
+
+def test_repair_after_losing_an_original_leaves_no_state_naming_it(tmp_path: Path) -> None:
+    """A revisit in one file, its original in a file that is then lost: the rebuilt URL state
+    must not name the lost record (the next crawl fetches the page whole again)."""
+    url = "http://example.com/story"
+    archive = SiteArchive(tmp_path, "unit", warcinfo={"software": "test"}, max_warc_size=1)
+    first = archive.record_fetch(html_exchange(url), state_url=url)
+    story = ExtractedArticle(is_article=True, title="Story", description=None, text="Text.")
+    archive.store_article(story, response=first.record, url=url, http_status=200)
+    second = archive.record_fetch(html_exchange(url), state_url=url)
+    archive.close()
+    assert second.revisit == "identical-payload-digest"
+    assert first.record.warc_file != second.record.warc_file
+    (tmp_path / "warc" / "unit" / first.record.warc_file).unlink()
+    result, report = verify(tmp_path, "--repair")
+    assert result.exit_code == 1  # the document's record is lost: only a copy brings it back
+    assert {p["kind"] for p in report["not_fixed"]} == {"missing-warc"}
+    with Catalog(tmp_path / "catalog.sqlite") as catalog:
+        state = catalog.url_state(url)
+        assert catalog.last_response(url) is None  # no original: the next fetch is whole
+    assert state is not None and state.record_id is None
 
 
 def test_a_warc_compressed_as_one_gzip_stream_is_a_bad_record(archive: Path) -> None:

@@ -28,7 +28,15 @@ from archiver.store.cdxj import OPEN_INDEX_SUFFIX, index_path, write_index
 from archiver.store.identity import PAGE_RESOURCES_URI, normalise_url
 from archiver.store.layout import ArchiveLayout
 from archiver.store.locking import LockBusy, SiteLock, acquire_site_lock, holder_of
-from archiver.store.rows import ArticleRow, capture_row, snapshot_row
+from archiver.store.page_resources import PageResourceReport
+from archiver.store.rows import (
+    ArticleRow,
+    CaptureRow,
+    PageResourcesRow,
+    capture_row,
+    page_resources_row,
+    snapshot_row,
+)
 from archiver.store.urlstate import observe_processed
 from archiver.warc import iter_records
 from archiver.warc.location import location
@@ -183,29 +191,44 @@ def _drop_open_indexes(layout: ArchiveLayout, site: str) -> None:
             index.unlink(missing_ok=True)
 
 
+def catalogued_records(site: str, path: Path) -> Iterator[tuple[CaptureRow, Any]]:
+    """Each record of a WARC file that the catalog has a row for, with that row (read the
+    record before asking for the next)."""
+    for offset, length, record in iter_records(path):
+        if record.rec_type in CATALOGUED_TYPES:
+            loc = location(record, path.name, offset, length)
+            refers_to = record.rec_headers.get_header("WARC-Refers-To")
+            yield capture_row(site, loc, refers_to=refers_to), record
+
+
+def page_resources_of(site: str, row: CaptureRow, record: Any) -> PageResourcesRow | None:
+    """The resource account of a captured page, from the metadata record it was kept in (None
+    for any other record, or one that cannot be read)."""
+    if row.record_type != "metadata" or not (row.url or "").startswith(PAGE_RESOURCES_URI):
+        return None
+    try:
+        report = PageResourceReport.from_dict(json.loads(record.content_stream().read()))
+    except (ValueError, KeyError, TypeError) as exc:
+        logger.warning("Skipping a page-resources record for %s: %s", row.refers_to, exc)
+        return None
+    return page_resources_row(site, row.refers_to, report) if row.refers_to else None
+
+
 def _catalogue_records(catalog: Catalog, site: str, path: Path) -> int:
     """Add the capture rows a killed run did not commit for the records of `path`."""
     rows = []
-    resources = []
-    for offset, length, record in iter_records(path):
-        if record.rec_type not in CATALOGUED_TYPES:
-            continue
-        loc = location(record, path.name, offset, length)
-        rows.append(
-            capture_row(site, loc, refers_to=record.rec_headers.get_header("WARC-Refers-To"))
-        )
-        if loc.record_type == "metadata" and (loc.target_uri or "").startswith(
-            PAGE_RESOURCES_URI
-        ):
-            resources.append((loc.record_id, record))
+    accounts = []
+    for row, record in catalogued_records(site, path):
+        rows.append(row)
+        account = page_resources_of(site, row, record)
+        if account is not None:
+            accounts.append((row.record_id, account))
     known = catalog.known_records(row.record_id for row in rows)
     missing = [row for row in rows if row.record_id not in known]
     catalog.add_captures(missing)
-    from archiver.jobs.reindex import restore_page_resources  # (reindex imports this module)
-
-    for record_id, record in resources:
+    for record_id, account in accounts:
         if record_id not in known:
-            restore_page_resources(catalog, site, record)
+            catalog.put_page_resources(account)
     return len(missing)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -11,27 +10,27 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from archiver.jobs.recovery import CATALOGUED_TYPES, Recovery, recover_archive
+from archiver.jobs.recovery import (
+    Recovery,
+    catalogued_records,
+    page_resources_of,
+    recover_archive,
+)
 from archiver.store.catalog import Catalog, iter_article_documents, iter_json_documents
 from archiver.store.cdxj import iter_index_files, write_index
 from archiver.store.fulltext import SEARCH_TABLE
-from archiver.store.identity import PAGE_RESOURCES_URI, normalise_url
+from archiver.store.identity import normalise_url
 from archiver.store.layout import ArchiveLayout
 from archiver.store.locking import acquire_archive_lock
-from archiver.store.page_resources import PageResourceReport
 from archiver.store.rows import (
     ArticleRow,
     CaptureRow,
     PendingExtraction,
     UrlState,
-    capture_row,
-    page_resources_row,
     snapshot_row,
 )
 from archiver.store.tables import ALL_TABLES
 from archiver.store.urlstate import Fetch, is_home_redirect, observe_fetch, observe_processed
-from archiver.warc import iter_records
-from archiver.warc.location import location
 
 logger = logging.getLogger(__name__)
 
@@ -85,22 +84,14 @@ def rebuild_catalog(root: Path) -> ReindexResult:
         for site, path in iter_warc_files(layout):
             files += 1
             rows = []
-            for offset, length, record in iter_records(path):
-                if record.rec_type not in CATALOGUED_TYPES:
-                    continue
-                loc = location(record, path.name, offset, length)
-                rows.append(
-                    capture_row(
-                        site, loc, refers_to=record.rec_headers.get_header("WARC-Refers-To")
-                    )
-                )
-                if loc.record_type == "metadata" and (loc.target_uri or "").startswith(
-                    PAGE_RESOURCES_URI
-                ):
-                    restore_page_resources(catalog, site, record)
+            for row, record in catalogued_records(site, path):
+                rows.append(row)
+                account = page_resources_of(site, row, record)
+                if account is not None:
+                    catalog.put_page_resources(account)
                 if record.http_headers is not None and record.rec_type in ("response", "revisit"):
                     get = record.http_headers.get_header
-                    headers[loc.record_id] = (get("ETag"), get("Last-Modified"), get("Location"))
+                    headers[row.record_id] = (get("ETag"), get("Last-Modified"), get("Location"))
             catalog.add_captures(rows)
             captures += len(rows)
             indexes.add(write_index(layout, site, path))
@@ -120,9 +111,9 @@ def rebuild_catalog(root: Path) -> ReindexResult:
                 continue
             snapshots += 1
         known = {row.record_id for row in catalog.captures()}
-        for row in pending:
-            if row.record_id in known:
-                catalog.add_pending(row)
+        for waiting in pending:
+            if waiting.record_id in known:
+                catalog.add_pending(waiting)
         states = rebuild_url_state(catalog, documents, headers)
         index_for_search(catalog, documents)
         catalog.commit()
@@ -172,18 +163,6 @@ def _copy_rows(built: Path, target: Path) -> None:
         db.close()
 
 
-def restore_page_resources(catalog: Catalog, site: str, record: Any) -> None:
-    """A page's resource account, from the metadata record it was kept in."""
-    page = record.rec_headers.get_header("WARC-Refers-To")
-    try:
-        report = PageResourceReport.from_dict(json.loads(record.content_stream().read()))
-    except (ValueError, KeyError, TypeError) as exc:
-        logger.warning("Skipping a page-resources record for %s: %s", page, exc)
-        return
-    if page:
-        catalog.put_page_resources(page_resources_row(site, page, report))
-
-
 def _pending_of(catalog_path: Path) -> list[PendingExtraction]:
     """The pages an archive-only crawl left to extract, from the catalog being replaced: not
     in the archive's files, so carried over (those whose capture is still there)."""
@@ -205,12 +184,19 @@ def rebuild_url_state(
     """Replay each article URL's captures (following redirects) to rebuild state and events.
 
     The article URLs are those the documents name. A URL listed only under another address
-    (a tracking query, say) has no document of its own and is fetched once more next run.
+    (a tracking query, say) has no document of its own and is fetched once more next run. A
+    revisit whose original is lost does not count as a capture: the next run fetches the page
+    whole again.
     """
+    captures = catalog.captures()
+    listed = {row.record_id for row in captures}
     by_url: dict[str, list[CaptureRow]] = {}
-    for row in catalog.captures():
-        if row.record_type in ("response", "revisit") and row.url:
-            by_url.setdefault(row.url, []).append(row)
+    for row in captures:
+        if row.record_type not in ("response", "revisit") or not row.url:
+            continue
+        if row.refers_to and row.refers_to not in listed:
+            continue  # a revisit of a record that is lost (its WARC file gone): no payload
+        by_url.setdefault(row.url, []).append(row)
     for rows in by_url.values():
         rows.sort(key=lambda r: r.date)
     newest: dict[str, dict[str, Any]] = {}

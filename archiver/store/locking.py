@@ -22,6 +22,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any, Self
 
 __all__ = [
     "LOCKED_MARKER",
@@ -68,32 +69,15 @@ class ArchiveBusy(LockBusy):
     reindex)."""
 
 
-class SiteLock:
-    """A held site lock; ``release()`` once per ``acquire_site_lock()``, or use ``with``.
+class _Hold:
+    """A held flock(2) lock, re-entrant within this process: ``release()`` once per acquire,
+    or use ``with``. `registry` maps lock paths to this process's holds."""
 
-    ``previous_holder`` is what the lock file said when it was taken: empty after a clean
-    release, the ``pid``/``started``/``cmd`` of a process that died holding it otherwise.
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        site: str,
-        fd: int,
-        archive: ArchiveLock,
-        previous_holder: dict[str, str] | None = None,
-    ) -> None:
+    def __init__(self, path: Path, fd: int, registry: dict[Path, Any]) -> None:
         self.path = path
-        self.site = site
-        self.previous_holder = previous_holder or {}
         self._fd: int | None = fd
-        self._archive: ArchiveLock | None = archive
+        self._registry = registry
         self._count = 1
-
-    @property
-    def killed_before(self) -> bool:
-        """Whether the previous holder died without releasing the lock (a killed run)."""
-        return bool(self.previous_holder)
 
     @property
     def held(self) -> bool:
@@ -108,15 +92,19 @@ class SiteLock:
             if self._count > 0:
                 return
             fd, self._fd = self._fd, None
-            archive, self._archive = self._archive, None
-            _held.pop(self.path, None)
-        _mark_released(fd)  # a clean release: the next holder finds no holder named
+            self._registry.pop(self.path, None)
+        self._letting_go(fd)
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
-        if archive is not None:
-            archive.release()
+        self._let_go()
 
-    def __enter__(self) -> SiteLock:
+    def _letting_go(self, fd: int) -> None:
+        """Just before the file is unlocked."""
+
+    def _let_go(self) -> None:
+        """Just after."""
+
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -126,6 +114,40 @@ class SiteLock:
         tb: TracebackType | None,
     ) -> None:
         self.release()
+
+
+class SiteLock(_Hold):
+    """A held site lock; ``release()`` once per ``acquire_site_lock()``, or use ``with``.
+
+    ``previous_holder`` is what the lock file said when it was taken: empty after a clean
+    release, the ``pid``/``started``/``cmd`` of a process that died holding it otherwise.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        site: str,
+        fd: int,
+        archive: ArchiveLock,
+        previous_holder: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(path, fd, _held)
+        self.site = site
+        self.previous_holder = previous_holder or {}
+        self._archive: ArchiveLock | None = archive
+
+    @property
+    def killed_before(self) -> bool:
+        """Whether the previous holder died without releasing the lock (a killed run)."""
+        return bool(self.previous_holder)
+
+    def _letting_go(self, fd: int) -> None:
+        _mark_released(fd)  # a clean release: the next holder finds no holder named
+
+    def _let_go(self) -> None:
+        archive, self._archive = self._archive, None
+        if archive is not None:
+            archive.release()
 
 
 def lock_path(archive_dir: Path, site: str) -> Path:
@@ -171,44 +193,16 @@ def acquire_site_lock(archive_dir: Path, site: str) -> SiteLock:
     return lock
 
 
-class ArchiveLock:
+class ArchiveLock(_Hold):
     """A held archive lock (shared or exclusive); ``release()`` once per acquire, or ``with``."""
 
     def __init__(self, path: Path, fd: int, exclusive: bool) -> None:
-        self.path = path
+        super().__init__(path, fd, _archive_held)
         self.exclusive = exclusive
-        self._fd: int | None = fd
-        self._count = 1
 
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
-    def release(self) -> None:
-        """Drop one hold; the last one unlocks (extra calls are ignored)."""
-        with _registry_lock:
-            if self._fd is None:
-                return
-            self._count -= 1
-            if self._count > 0:
-                return
-            fd, self._fd = self._fd, None
-            _archive_held.pop(self.path, None)
+    def _letting_go(self, fd: int) -> None:
         if self.exclusive:
             _mark_released(fd)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-    def __enter__(self) -> ArchiveLock:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.release()
 
 
 def archive_lock_path(archive_dir: Path) -> Path:
