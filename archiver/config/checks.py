@@ -13,8 +13,10 @@ from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from archiver.config.cron import cron_problem
 from archiver.config.errors import fail, show
+from archiver.config.urlrules import url_rule_problem
 
 __all__ = [
+    "MAX_DURATION",
     "SITE_KEY_RE",
     "BlockPattern",
     "Contact",
@@ -32,7 +34,21 @@ __all__ = [
 
 _DURATION_RE = re.compile(r"([0-9]+)([smhdw])")
 _DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_DURATION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION_HELP = "a duration like 90s, 30m, 1h, 7d or 2w"
+# The longest duration a config may give: 100 years (36525 days).
+MAX_DURATION = timedelta(days=36525)
+# timedelta's own limit, in seconds (a little under 999999999 days).
+_TIMEDELTA_SECONDS = int(timedelta.max.total_seconds())
+
+
+def _duration_seconds(number: str, unit: str) -> int | None:
+    """``number`` units in seconds; None beyond what a timedelta can hold."""
+    digits = number.lstrip("0")
+    if len(digits) > len(str(_TIMEDELTA_SECONDS)):
+        return None  # also keeps int() away from huge digit strings
+    seconds = int(digits or "0") * _DURATION_SECONDS[unit]
+    return seconds if seconds <= _TIMEDELTA_SECONDS else None
 
 
 def parse_duration(text: str) -> timedelta:
@@ -41,14 +57,23 @@ def parse_duration(text: str) -> timedelta:
     if match is None:
         raise ValueError(f"expected {_DURATION_HELP}, got {show(text)}")
     number, unit = match.groups()
+    seconds = _duration_seconds(number, unit)
+    if seconds is None:
+        raise ValueError(f"expected a duration under 999999999 days, got {show(text)}")
     return timedelta(**{_DURATION_UNITS[unit]: int(number)})
 
 
 def _check_duration(value: Any) -> str:
-    if not isinstance(value, str) or _DURATION_RE.fullmatch(value) is None:
+    match = _DURATION_RE.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
         raise fail(f"expected {_DURATION_HELP}, got {show(value)}")
-    if parse_duration(value) <= timedelta(0):
+    seconds = _duration_seconds(*match.groups())
+    if seconds is not None and seconds <= 0:
         raise fail(f"expected a duration longer than zero, got {show(value)}")
+    if seconds is None or seconds > MAX_DURATION.total_seconds():
+        raise fail(
+            f"expected a duration of at most {MAX_DURATION.days}d (100 years), got {show(value)}"
+        )
     return value
 
 
@@ -116,6 +141,9 @@ def _check_regex(value: str) -> str:
         re.compile(value)
     except re.error as err:
         raise fail(f"invalid regular expression {show(value)}: {err}") from None
+    problem = url_rule_problem(value)
+    if problem is not None:
+        raise fail(f"unsupported regular expression {show(value)}: {problem}")
     return value
 
 

@@ -17,6 +17,9 @@ __all__ = ["load_site_config", "parse_site_config"]
 
 # The key path of a problem with the file itself (missing, unreadable, not YAML).
 _FILE_KEY = "(file)"
+# Mappings and lists nested deeper than this are refused before they are built (a real
+# config needs 4 levels; PyYAML and pydantic recurse, and 100,000 levels overflow the stack).
+MAX_DEPTH = 32
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -56,6 +59,52 @@ def _yaml_message(err: yaml.YAMLError) -> str:
     return message
 
 
+class _TooDeep(Exception):
+    """The YAML nests deeper than MAX_DEPTH; ``key`` is where the limit was crossed."""
+
+    def __init__(self, key: str, mark: Any) -> None:
+        super().__init__(key, mark)
+        self.key, self.mark = key, mark
+
+
+def _check_depth(text: str) -> None:
+    """Walk the YAML events (no recursion) and raise _TooDeep past MAX_DEPTH levels."""
+    # One entry per open mapping or list: [is_mapping, next is a key, current key/index].
+    stack: list[list[Any]] = []
+
+    def done_node(event: yaml.Event) -> None:
+        if not stack:
+            return
+        top = stack[-1]
+        if not top[0]:
+            top[2] += 1
+        elif top[1]:
+            top[1], top[2] = False, event.value if isinstance(event, yaml.ScalarEvent) else "?"
+        else:
+            top[1] = True
+
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise _TooDeep(_stack_key(stack), event.start_mark)
+            stack.append([isinstance(event, yaml.MappingStartEvent), True, 0])
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            stack.pop()
+            done_node(event)
+        elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+            done_node(event)
+
+
+def _stack_key(stack: list[list[Any]], shown: int = 6) -> str:
+    """The key path of the open mappings and lists, ``articles.allow[0]``-style (shortened)."""
+    if not stack or not stack[0][0]:
+        return NO_KEY  # the top level is not a mapping
+    key = ""
+    for is_mapping, _, name in stack[:shown]:
+        key += (f".{name}" if key else str(name)) if is_mapping else f"[{name}]"
+    return key + ("..." if len(stack) > shown else "")
+
+
 def parse_site_config(data: Any, path: str | Path = "<config>") -> SiteConfig:
     """Validate already-parsed config data; raise ConfigError naming ``path`` and each key."""
     if not isinstance(data, dict):
@@ -84,9 +133,17 @@ def load_site_config(path: str | Path) -> SiteConfig:
             path, _FILE_KEY, f"expected UTF-8 text, got an invalid byte at offset {err.start}"
         ) from None
     try:
+        _check_depth(text)
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.YAMLError as err:
         raise ConfigError(path, _FILE_KEY, _yaml_message(err)) from None
+    except _TooDeep as err:
+        raise ConfigError(
+            path,
+            err.key,
+            f"mappings and lists nested more than {MAX_DEPTH} levels deep "
+            f"(at line {err.mark.line + 1}, column {err.mark.column + 1})",
+        ) from None
     if data is None:
         raise ConfigError(
             path,

@@ -54,15 +54,28 @@ def _walk(loc: Sequence[str | int]) -> tuple[Any, FieldInfo | None]:
     return _unwrap(tp), field
 
 
-def _bound(field: FieldInfo | None) -> str:
-    """' >= 1' for a field constrained so."""
+_LOWER = (("ge", ">="), ("gt", ">"))
+_UPPER = (("le", "<="), ("lt", "<"))
+
+
+def _bound(field: FieldInfo | None, kind: str = "") -> str:
+    """' >= 1' for a field constrained so; the upper bound for a value above it."""
     if field is None:
         return ""
-    for meta in field.metadata:
-        for attr, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+    signs = _UPPER + _LOWER if kind in ("less_than_equal", "less_than") else _LOWER + _UPPER
+    for attr, sign in signs:
+        for meta in field.metadata:
             if getattr(meta, attr, None) is not None:
                 return f" {sign} {getattr(meta, attr)}"
     return ""
+
+
+def _range(field: FieldInfo | None) -> str:
+    """' from 0 to 3600' for a field bounded on both sides, else its one bound."""
+    low, high = _bound(field), _bound(field, "less_than_equal")
+    if low.startswith(" >= ") and high.startswith(" <= "):
+        return f" from {low[4:]} to {high[4:]}"
+    return low
 
 
 def _key_path(loc: Sequence[str | int]) -> str:
@@ -96,11 +109,13 @@ def _message(error: Any) -> str:
     _, field = _walk(loc)
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected an integer{_bound(field)}{got}"
-    if kind in ("float_type", "float_parsing", "finite_number"):
+    if kind in ("float_type", "float_parsing"):
         return f"expected a number{_bound(field)}{got}"
+    if kind == "finite_number":
+        return f"expected a finite number{_range(field)}{got}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         noun = "an integer" if _walk(loc)[0] is int else "a number"
-        return f"expected {noun}{_bound(field)}{got}"
+        return f"expected {noun}{_bound(field, kind)}{got}"
     if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false{got}"
     if kind in ("string_type", "string_sub_type"):
@@ -112,6 +127,9 @@ def _message(error: Any) -> str:
     if kind == "too_short":
         least = ctx.get("min_length", 1)
         return f"expected a list of at least {least} item{'s' if least != 1 else ''}{got}"
+    if kind == "too_long":
+        most = ctx.get("max_length")
+        return f"expected a list of at most {most} items, got {ctx.get('actual_length')}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         model, _ = _walk(loc)
         if isinstance(model, type) and issubclass(model, BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
@@ -20,6 +19,7 @@ from archiver.config.checks import (
     parse_duration,
 )
 from archiver.config.errors import fail_at, show
+from archiver.config.urlrules import UrlRule, compile_url_rule
 
 __all__ = [
     "ArticleRules",
@@ -59,6 +59,7 @@ class Section(StrictModel):
     max_pages: int = Field(
         default=1,
         ge=1,
+        le=10_000,
         description="Follow pagination this far: 1 means only the page at url itself.",
     )
     next_page: CssSelector | None = Field(
@@ -85,20 +86,21 @@ class ArticleRules(StrictModel):
 
     allow: list[Regex] = Field(
         default_factory=list,
-        description="Python regular expressions; a link is an article if one matches "
-        "(re.search on the absolute URL). Empty: any link within allowed_domains.",
+        description="Regular expressions; a link is an article if one matches "
+        "(searched anywhere in the absolute URL, in linear time: Python syntax without "
+        "lookarounds or backreferences). Empty: any link within allowed_domains.",
         examples=[[r"/\d{4}/\d{2}/\d{2}/[\w-]+$"]],
     )
     deny: list[Regex] = Field(
         default_factory=list,
-        description="Python regular expressions; a link matching any of them is never an "
-        "article (deny wins over allow).",
+        description="Regular expressions (as for allow); a link matching any of them is "
+        "never an article (deny wins over allow).",
         examples=[["/live/", "/video/"]],
     )
     max_age: Duration | None = Field(
         default=None,
         description="Skip articles published longer ago than this (where the date is known): "
-        "<number><s|m|h|d|w>, e.g. '7d'. Default: no limit.",
+        "<number><s|m|h|d|w>, e.g. '7d', at most 36525d (100 years). Default: no limit.",
         examples=["7d"],
     )
 
@@ -108,20 +110,21 @@ class ArticleRules(StrictModel):
         return None if self.max_age is None else parse_duration(self.max_age)
 
     @property
-    def allow_patterns(self) -> list[re.Pattern[str]]:
-        """``allow`` compiled."""
-        return [re.compile(p) for p in self.allow]
+    def allow_patterns(self) -> list[UrlRule]:
+        """``allow`` compiled (RE2: linear time; search the URL's UTF-8 bytes)."""
+        return [compile_url_rule(p) for p in self.allow]
 
     @property
-    def deny_patterns(self) -> list[re.Pattern[str]]:
-        """``deny`` compiled."""
-        return [re.compile(p) for p in self.deny]
+    def deny_patterns(self) -> list[UrlRule]:
+        """``deny`` compiled (RE2: linear time; search the URL's UTF-8 bytes)."""
+        return [compile_url_rule(p) for p in self.deny]
 
     def matches(self, url: str) -> bool:
         """Whether ``url`` passes the allow/deny rules (domains are not checked here)."""
-        if any(p.search(url) for p in self.deny_patterns):
+        text = url.encode("utf-8", "surrogatepass")
+        if any(p.search(text) for p in self.deny_patterns):
             return False
-        return not self.allow or any(p.search(url) for p in self.allow_patterns)
+        return not self.allow or any(p.search(text) for p in self.allow_patterns)
 
 
 class CrawlSettings(StrictModel):
@@ -136,8 +139,10 @@ class CrawlSettings(StrictModel):
     )
     recapture: list[Duration] = Field(
         default_factory=list,
+        max_length=100,
         description="Fetch each article again this long after its first capture, to keep its "
-        "later versions; strictly increasing, e.g. [1h, 24h, 7d]. Default: never.",
+        "later versions; strictly increasing, e.g. [1h, 24h, 7d], each at most 36525d "
+        "(100 years), at most 100 steps. Default: never.",
         examples=[["1h", "24h", "7d"]],
     )
     recapture_from: Literal["published", "first_capture"] = Field(
@@ -149,7 +154,10 @@ class CrawlSettings(StrictModel):
     download_delay: float = Field(
         default=1.0,
         ge=0,
-        description="Seconds to wait between requests to the same site (Scrapy DOWNLOAD_DELAY).",
+        le=3600,
+        allow_inf_nan=False,
+        description="Seconds to wait between requests to the same site, 0 to 3600 "
+        "(Scrapy DOWNLOAD_DELAY).",
     )
     obey_robots: bool = Field(
         default=True, description="Obey the site's robots.txt (Scrapy ROBOTSTXT_OBEY)."
@@ -157,7 +165,9 @@ class CrawlSettings(StrictModel):
     concurrency: int = Field(
         default=4,
         ge=1,
-        description="Requests in flight per domain (Scrapy CONCURRENT_REQUESTS_PER_DOMAIN).",
+        le=100,
+        description="Requests in flight per domain, 1 to 100 "
+        "(Scrapy CONCURRENT_REQUESTS_PER_DOMAIN).",
     )
     user_agent: str | None = Field(
         default=None,
@@ -167,6 +177,7 @@ class CrawlSettings(StrictModel):
     max_pages: int | None = Field(
         default=None,
         ge=1,
+        le=1_000_000_000,
         description="Stop after this many pages per crawl, all kinds counted "
         "(Scrapy CLOSESPIDER_PAGECOUNT). Default: no limit.",
     )
@@ -241,6 +252,7 @@ class RequisiteRules(StrictModel):
         default=20.0,
         gt=0,
         le=600,
+        allow_inf_nan=False,
         description="Seconds to wait for one page resource (pages keep DOWNLOAD_TIMEOUT). "
         "Default: 20.",
     )
