@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import socket
 import sys
@@ -41,6 +42,14 @@ class LocalHTTPServer(ThreadingHTTPServer):
             logger.debug("client %s went away: %r", client_address, error)
         else:
             logger.exception("error answering %s", client_address)
+
+
+def is_loopback(address: str) -> bool:
+    """Whether a bound address (an IP literal, as `server_address[0]` gives it) is loopback."""
+    try:
+        return ipaddress.ip_address(address.strip("[]").partition("%")[0]).is_loopback
+    except ValueError:
+        return address.lower() == "localhost"
 
 
 def stop_on_signal(signum: int, frame: FrameType | None) -> None:

@@ -19,7 +19,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "archiver"
 
 #: Layers, lowest first: a part may import its own layer and those below, nothing above.
 LAYERS: list[set[str]] = [
-    {"archiver", "fsutil", "httpserver"},  # the package root and shared file/HTTP utilities
+    # the package root and shared utilities (files, HTTP servers, text for terminals)
+    {"archiver", "fsutil", "httpserver", "textsafe"},
     {"warc", "config"},
     {"extraction"},
     {"store"},

@@ -23,6 +23,7 @@ from archiver.fsutil import as_disk_full, ignore_file_size_signal
 from archiver.jobs.oneoff import DEFAULT_COLLECTION
 from archiver.jobs.summary import DISK_FULL_ADVICE
 from archiver.store.locking import LockBusy, SiteLock, acquire_site_lock, lock_path
+from archiver.textsafe import terminal_json, terminal_text
 
 
 def take_site_lock(archive_dir: Path, site: str) -> SiteLock:
@@ -225,16 +226,19 @@ def archive(
             checked, site, settings, requisites=not no_requisites, lock=lock
         )
     if as_json:
-        click.echo(json.dumps([o.to_dict() for o in outcomes], indent=2, ensure_ascii=False))
+        click.echo(
+            terminal_json(json.dumps([o.to_dict() for o in outcomes], indent=2, ensure_ascii=False))
+        )
     else:
         for outcome in outcomes:
-            click.echo(outcome.line(str(archive_dir)))
+            click.echo(terminal_text(outcome.line(str(archive_dir))))
     for outcome in outcomes:
         what = "archived" if outcome.ok else f"FAILED ({outcome.error})"
         kind = {True: "article", False: "not an article", None: "no document"}[outcome.is_article]
         if outcome.ok and outcome.requisites_missing:
             what = "archived, incomplete"
-        click.echo(f"{what}: {outcome.url} ({kind}; {outcome.resources_note()})", err=True)
+        note = terminal_text(f"{what}: {outcome.url} ({kind}; {outcome.resources_note()})")
+        click.echo(note, err=True)
     if summary.disk_full:
         click.echo(DISK_FULL_ADVICE, err=True)
         raise Failed(summary.disk_full)

@@ -21,6 +21,8 @@ from archiver.cli.base import (
 )
 from archiver.store.page_resources import PageResourceReport
 from archiver.store.search import QUERY_SYNTAX, match_expression
+from archiver.textsafe import terminal_json
+from archiver.textsafe import terminal_text as safe
 
 
 @cli.command("extract")
@@ -63,7 +65,7 @@ def extract_file(
         **article.to_dict(),
         "extractor": {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION},
     }
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    click.echo(terminal_json(json.dumps(document, indent=2, ensure_ascii=False)))
 
 
 @cli.command("list")
@@ -85,12 +87,13 @@ def list_articles(
         rows = catalog.list_articles(site=site, limit=limit, only_articles=not include_all)
     if as_json:
         for row in rows:
-            click.echo(json.dumps(row.__dict__, ensure_ascii=False))
+            click.echo(terminal_json(json.dumps(row.__dict__, ensure_ascii=False)))
         return
     for row in rows:
         published = (row.published or "-")[:16]
-        click.echo(f"{row.id}  {row.site:<12} {published:<16}  {row.title or '(no title)'}")
-        click.echo(f"{'':18}{row.url}")
+        title = safe(row.title or "(no title)")
+        click.echo(f"{safe(row.id)}  {safe(row.site):<12} {safe(published):<16}  {title}")
+        click.echo(f"{'':18}{safe(row.url)}")
     click.echo(f"{len(rows)} article(s)", err=True)
 
 
@@ -112,7 +115,7 @@ def show(article_id: str, archive_dir: Path, version: int | None) -> None:
         raise Failed(f"no article {article_id!r} in {archive_dir}")
     path = archive_dir / row.json_path
     try:
-        click.echo(path.read_text(encoding="utf-8"), nl=False)
+        click.echo(terminal_json(path.read_text(encoding="utf-8")), nl=False)
     except OSError as exc:
         raise Failed(f"cannot read {path}: {exc}") from exc
     if resources is not None:
@@ -128,10 +131,10 @@ def _resources_note(report_json: str) -> str:
     report = PageResourceReport.from_dict(json.loads(report_json))
     lines = [f"page resources: {report.archived} of {report.needed} archived"]
     if report.missing:
-        why = ", ".join(f"{k} {v}" for k, v in report.reasons().items())
+        why = safe(", ".join(f"{k} {v}" for k, v in report.reasons().items()))
         lines[0] += f"; {report.missing_count} not archived ({why})"
         shown = report.missing[:_MISSING_SHOWN]
-        lines += [f"  missing: {m.url} ({m.kind}, {m.reason})" for m in shown]
+        lines += [f"  missing: {safe(m.url)} ({safe(m.kind)}, {safe(m.reason)})" for m in shown]
         if len(report.missing) > _MISSING_SHOWN:
             lines.append(f"  ... and {len(report.missing) - _MISSING_SHOWN} more")
     return "\n".join(lines)
@@ -160,27 +163,31 @@ def history(article_id: str, archive_dir: Path, as_json: bool) -> None:
     changes = {v.version: _changed_fields(archive_dir / v.json_path) for v in versions}
     if as_json:
         click.echo(
-            json.dumps(
-                {
-                    "id": article_id,
-                    "versions": [{**v.__dict__, "changed": changes[v.version]} for v in versions],
-                    "fetches": [f.__dict__ for f in fetches],
-                    "events": [e.__dict__ for e in events],
-                },
-                indent=2,
-                ensure_ascii=False,
+            terminal_json(
+                json.dumps(
+                    {
+                        "id": article_id,
+                        "versions": [
+                            {**v.__dict__, "changed": changes[v.version]} for v in versions
+                        ],
+                        "fetches": [f.__dict__ for f in fetches],
+                        "events": [e.__dict__ for e in events],
+                    },
+                    indent=2,
+                    ensure_ascii=False,
+                )
             )
         )
         return
-    click.echo(f"{article_id}  {versions[-1].title or '(no title)'}")
+    click.echo(f"{safe(article_id)}  {safe(versions[-1].title or '(no title)')}")
     for v in versions:
         what = ", ".join(changes[v.version]) if v.version > 1 else "first capture"
-        click.echo(f"  v{v.version}  {v.fetched_at}  {what}  ({v.json_path})")
+        click.echo(f"  v{v.version}  {v.fetched_at}  {safe(what)}  ({safe(v.json_path)})")
     for f in fetches:
         kind = "revisit (unchanged)" if f.record_type == "revisit" else "response"
-        click.echo(f"  fetch  {f.date}  {f.status}  {kind}  {f.url}")
+        click.echo(f"  fetch  {safe(f.date)}  {f.status}  {kind}  {safe(f.url)}")
     for e in events:
-        click.echo(f"  {e.kind}  {e.date}  {e.detail}  {e.url}")
+        click.echo(f"  {safe(e.kind)}  {safe(e.date)}  {safe(e.detail)}  {safe(e.url)}")
 
 
 def _changed_fields(path: Path) -> list[str]:
@@ -220,12 +227,13 @@ def search(query: str, archive_dir: Path, site: str | None, limit: int, as_json:
         total = catalog.search_count(query, site=site) if hits else 0
     for hit in hits:
         if as_json:
-            click.echo(json.dumps(dataclasses.asdict(hit), ensure_ascii=False))
+            click.echo(terminal_json(json.dumps(dataclasses.asdict(hit), ensure_ascii=False)))
             continue
         published = (hit.published or "-")[:16]
-        click.echo(f"{hit.id}  {hit.site:<12} {published:<16}  {hit.title or '(no title)'}")
-        click.echo(f"{'':18}{hit.url}")
-        click.echo(f"{'':18}{hit.snippet}")
+        title = safe(hit.title or "(no title)")
+        click.echo(f"{safe(hit.id)}  {safe(hit.site):<12} {safe(published):<16}  {title}")
+        click.echo(f"{'':18}{safe(hit.url)}")
+        click.echo(f"{'':18}{safe(hit.snippet)}")
         click.echo()
     if not hits:
         where = f" in site {site!r}" if site else ""
@@ -268,13 +276,14 @@ def sections(
     with open_catalog(archive_dir) as catalog:
         rows = catalog.snapshots_at(site, stamp, kind=kind, section=section)
     if as_json:
-        click.echo(json.dumps([row.__dict__ for row in rows], indent=2, ensure_ascii=False))
+        text = json.dumps([row.__dict__ for row in rows], indent=2, ensure_ascii=False)
+        click.echo(terminal_json(text))
     for row in [] if as_json else rows:
-        label = f"{row.kind} {row.section}" if row.section else row.kind
-        click.echo(f"== {label}: {row.source_url}")
+        label = safe(f"{row.kind} {row.section}" if row.section else row.kind)
+        click.echo(f"== {label}: {safe(row.source_url)}")
         click.echo(f"   fetched {row.fetched_at}, {len(row.urls)} article(s)")
         for n, url in enumerate(row.urls, 1):
-            click.echo(f"{n:4}. {url}")
+            click.echo(f"{n:4}. {safe(url)}")
     if not rows:
         raise Failed(f"no snapshot of {site!r} at or before {stamp} in {archive_dir}")
     click.echo(f"{len(rows)} source(s) as of {stamp}", err=True)

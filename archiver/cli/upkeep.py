@@ -172,7 +172,21 @@ def _parse_since(text: str) -> datetime:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the port here once listening (for scripts and tests).",
 )
-def replay(archive_dir: Path, host: str, port: int, port_file: Path | None) -> None:
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests for this host name (repeatable); loopback names, IP addresses "
+    "and the --host value are always answered.",
+)
+def replay(
+    archive_dir: Path,
+    host: str,
+    port: int,
+    port_file: Path | None,
+    allowed_hosts: tuple[str, ...],
+) -> None:
     """Browse the archive: article list, search, reader view, and wayback-style replay.
 
     \b
@@ -181,6 +195,8 @@ def replay(archive_dir: Path, host: str, port: int, port_file: Path | None) -> N
 
     Replayed pages are served from the archive alone, at /<collection>/<timestamp>/<URL>
     (the address `archiver archive` prints), never from the live web. Ctrl-C or SIGTERM stops.
+    A request for another host name (DNS rebinding) is refused with 421, and so is a browser's
+    fetch of a service worker script (403).
     """
     from archiver.replay.server import run
 
@@ -188,7 +204,7 @@ def replay(archive_dir: Path, host: str, port: int, port_file: Path | None) -> N
         raise ConfigProblem(f"no archive at {archive_dir}")
     recover(archive_dir)
     try:
-        run(archive_dir, host, port, port_file)
+        run(archive_dir, host, port, port_file, allowed_hosts)
     except OSError as exc:
         raise Failed(f"cannot serve on {host}:{port}: {exc}") from exc
 

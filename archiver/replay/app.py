@@ -38,6 +38,7 @@ from archiver.store.cdxj import CdxjIndex
 from archiver.store.identity import normalise_url
 from archiver.store.layout import ArchiveLayout
 from archiver.store.timestamps import pad_timestamp, parse_timestamp
+from archiver.textsafe import terminal_text
 
 __all__ = ["PAGES_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]
 
@@ -101,6 +102,16 @@ def not_found(message: str = "There is nothing at this address.") -> Reply:
 def failure() -> Reply:
     """The answer to a request that failed inside (the details are logged, never sent)."""
     return _page(500, pages.error_page(500, "Internal error", "Something went wrong; see the log."))
+
+
+def misdirected() -> Reply:
+    """The answer to a request whose Host is not one this server answers to (DNS rebinding)."""
+    message = "This server does not answer to that host name; use 127.0.0.1 or localhost."
+    return _page(421, pages.error_page(421, "Misdirected request", message))
+
+
+def forbidden(message: str) -> Reply:
+    return _page(403, pages.error_page(403, "Forbidden", message))
 
 
 def not_allowed() -> Reply:
@@ -211,7 +222,7 @@ class ReplayApp:
         try:
             capture = self.resources.capture(entry)
         except NotArchived as exc:
-            logger.warning("Cannot replay %s: %s", url, exc)
+            logger.warning("Cannot replay %s: %s", terminal_text(url), terminal_text(exc))
             return self._not_archived(target)
         return self._serve(capture, target.modifier)
 

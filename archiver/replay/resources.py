@@ -30,7 +30,8 @@ __all__ = ["Capture", "NotArchived", "Resources", "inside", "replay_headers"]
 logger = logging.getLogger(__name__)
 
 #: Archived response headers never sent on: the body is served decoded and whole, and the
-#: archive's origin is not the site's (cookies, HSTS, CSP, framing rules, site data).
+#: archive's origin is not the site's (cookies, HSTS, CSP, framing rules, site data, the scope
+#: a service worker may claim).
 _DROPPED_HEADERS = frozenset(
     {
         "content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive",
@@ -38,6 +39,7 @@ _DROPPED_HEADERS = frozenset(
         "set-cookie2", "strict-transport-security", "content-security-policy",
         "content-security-policy-report-only", "x-frame-options", "public-key-pins",
         "public-key-pins-report-only", "clear-site-data", "alt-svc", "accept-ranges",
+        "service-worker-allowed",
     }
 )  # fmt: skip
 #: Archived headers sent as they are; the others are sent as X-Archive-Orig-<name>. (The
