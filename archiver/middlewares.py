@@ -271,11 +271,12 @@ def leads_off_the_web(target: str, base: str) -> bool:
     return urlsplit(urljoin(base, target)).scheme.lower() not in WEB_SCHEMES
 
 
-def keep_as_answered(request: Request, response: Response) -> Response:
-    """Hand a redirect that is not followed to the spider as the page it is (not an error)."""
+def keep_as_answered(request: Request, response: Response, target: str) -> Response:
+    """Hand a redirect that is not followed to the spider as the page it is (not an error);
+    where it pointed is left in ``meta["archiver_redirect_not_followed"]``."""
     statuses = list(request.meta.get("handle_httpstatus_list") or [])
     request.meta["handle_httpstatus_list"] = [*statuses, response.status]
-    request.meta["archiver_redirect_not_followed"] = True
+    request.meta["archiver_redirect_not_followed"] = target
     return response
 
 
@@ -297,7 +298,7 @@ class HttpRedirectMiddleware(RedirectMiddleware):
             and not request.meta.get("dont_redirect", False)
             and leads_off_the_web(safe_url_string(location), request.url)
         ):
-            return keep_as_answered(request, response)
+            return keep_as_answered(request, response, safe_url_string(location))
         try:
             return super().process_response(request, response)
         except IgnoreRequest as exc:
@@ -326,8 +327,11 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
         head = response.body[:16384].decode(response.encoding, "replace")[:4096]
         base = get_base_url(head, response.url, response.encoding)
         interval, url = get_meta_refresh(head, base, response.encoding, self._ignore_tags)
-        if not url or leads_off_the_web(url, response.url):
-            return response  # a refresh to javascript: or mailto: is not followed
+        if not url:
+            return response
+        if leads_off_the_web(url, response.url):  # javascript:, mailto: are not followed
+            request.meta["archiver_redirect_not_followed"] = url
+            return response
         redirected = self._redirect_request_using_get(request, response, url)
         if urlparse_cached(redirected).scheme not in {"http", "https"}:
             return response

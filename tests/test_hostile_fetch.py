@@ -146,6 +146,8 @@ def test_redirects_and_refreshes_off_the_web_are_archived_as_what_they_are(
     assert [by_url[u]["status"] for u in urls] == [302, 301, 200]
     assert all(by_url[u]["ok"] and by_url[u]["error"] is None for u in urls)
     assert all(by_url[u]["final_url"] == u for u in urls)  # nothing followed
+    where = [by_url[u]["redirect_not_followed"] for u in urls]
+    assert where == ["javascript:alert(1)", "mailto:x@y", "javascript:go()"]
     statuses = response_statuses(tmp_path / "archive")
     assert [statuses[u] for u in urls] == [302, 301, 200]
     # Each is a document: the refreshing page is the article it is; the redirects are not.
@@ -232,3 +234,39 @@ def test_the_kinds_table_is_in_words() -> None:
     assert error_kind(DownloadCancelledError("over DOWNLOAD_MAXSIZE")) == "too-large"
     assert error_kind(TooManyRedirects("max redirections reached")) == "redirect-loop"
     assert error_kind(IgnoreRequest("Forbidden by robots.txt")) == "robots"
+
+
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "mailto:x@y", "tel:+4412345", "data:,x"])
+def test_the_redirect_middlewares_leave_non_http_targets_alone(target: str) -> None:
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from archiver.middlewares import HeadMetaRefreshMiddleware, HttpRedirectMiddleware
+
+    crawler = get_crawler()
+    url = "https://news.example/a/story"
+    request = Request(url)
+    moved = HtmlResponse(url, status=302, headers={"Location": target}, request=request)
+    assert HttpRedirectMiddleware.from_crawler(crawler).process_response(request, moved) is moved
+    assert moved.status in request.meta["handle_httpstatus_list"]  # the spider gets it
+    refresh = f'<html><head><meta http-equiv="refresh" content="0; url={target}"></head></html>'
+    request = Request(url)
+    page = HtmlResponse(url, body=refresh.encode(), request=request)
+    middleware = HeadMetaRefreshMiddleware.from_crawler(crawler)
+    assert middleware.process_response(request, page) is page
+    # An http(s) redirect is followed as before.
+    request = Request(url)
+    moved = HtmlResponse(url, status=301, headers={"Location": "/b"}, request=request)
+    followed = HttpRedirectMiddleware.from_crawler(crawler).process_response(request, moved)
+    assert isinstance(followed, Request) and followed.url == "https://news.example/b"
+
+
+def test_a_url_never_fetched_says_so() -> None:
+    from archiver.spiders.urls import UrlArchiveSpider
+
+    spider = UrlArchiveSpider(urls=["http://127.0.0.1/a", "http://127.0.0.1/b"])
+    spider.__dict__["resources"] = None  # no page-resource account: requisites are off
+    spider.outcomes["http://127.0.0.1/a"].status = 200
+    spider.closed("shutdown")
+    assert [o.error for o in spider.outcomes.values()] == [None, "not-fetched"]

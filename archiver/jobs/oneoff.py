@@ -79,6 +79,8 @@ class PageOutcome:
     url: str  # as given
     final_url: str | None = None  # after redirects
     redirects: list[dict[str, Any]] = field(default_factory=list)  # [{url, status}] hops
+    # Where a redirect or meta refresh not followed pointed (javascript:, mailto:, ...).
+    redirect_not_followed: str | None = None
     status: int | None = None  # of the final response
     error: str | None = None  # why it failed, when it did
     fetched_at: str | None = None
