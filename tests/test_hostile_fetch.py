@@ -24,6 +24,7 @@ JS_REDIRECT = "/news/2026/11/27/js-redirect"
 MAILTO_REDIRECT = "/news/2026/11/27/mailto-redirect"
 JS_REFRESH = "/news/2026/11/27/js-refresh"
 LOOP = "/news/2026/11/27/loop"
+BIG = "/news/2026/11/27/big"
 OFF_THE_WEB = (JS_REDIRECT, MAILTO_REDIRECT, JS_REFRESH)
 
 
@@ -69,6 +70,8 @@ def handler_for(site: HostileSite) -> type[BaseHTTPRequestHandler]:
             elif self.path == JS_REFRESH:
                 refresh = '<meta http-equiv="refresh" content="0; url=javascript:go()">'
                 self.answer(200, article("Sunday ferries, refreshed", refresh))
+            elif self.path == BIG:
+                self.answer(200, article("Big") + b" " * 100_000)
             elif self.path == ARTICLE:
                 self.answer(200, article("Sunday ferries"))
             elif self.path == "/sitemap.xml":
@@ -165,6 +168,14 @@ def test_failures_are_named_in_words(site: HostileSite, tmp_path: Path) -> None:
         assert f"FAILED ({kind})" in stderr
     # Every hop of the loop is in the WARC all the same.
     assert response_statuses(tmp_path / "archive")[loop] == 302
+
+
+def test_a_page_over_the_size_limit_is_too_large(site: HostileSite, tmp_path: Path) -> None:
+    big = site.base + BIG
+    code, outcomes, stderr = archive_json(tmp_path / "archive", big, "-s", "DOWNLOAD_MAXSIZE=20000")
+    assert code == 1
+    assert [o["error"] for o in outcomes] == ["too-large"]
+    assert "FAILED (too-large)" in stderr
 
 
 def test_a_crawl_does_not_retry_pages_that_redirect_off_the_web(
