@@ -271,6 +271,14 @@ def leads_off_the_web(target: str, base: str) -> bool:
     return urlsplit(urljoin(base, target)).scheme.lower() not in WEB_SCHEMES
 
 
+def redirect_loop(crawler: Crawler, given_up: IgnoreRequest) -> TooManyRedirects:
+    """Scrapy's "max redirections reached", named and counted with the fetches that got no
+    usable answer (``archiver/fetch/error/redirect-loop``)."""
+    if crawler.stats is not None:
+        crawler.stats.inc_value("archiver/fetch/error/redirect-loop")
+    return TooManyRedirects(str(given_up))
+
+
 def keep_as_answered(request: Request, response: Response, target: str) -> Response:
     """Hand a redirect that is not followed to the spider as the page it is (not an error);
     where it pointed is left in ``meta["archiver_redirect_not_followed"]``."""
@@ -302,7 +310,7 @@ class HttpRedirectMiddleware(RedirectMiddleware):
         try:
             return super().process_response(request, response)
         except IgnoreRequest as exc:
-            raise TooManyRedirects(str(exc)) from exc
+            raise redirect_loop(self.crawler, exc) from exc
 
 
 class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
@@ -339,5 +347,5 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
             try:
                 return self._redirect(redirected, request, "meta refresh")
             except IgnoreRequest as exc:
-                raise TooManyRedirects(str(exc)) from exc
+                raise redirect_loop(self.crawler, exc) from exc
         return response

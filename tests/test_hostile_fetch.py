@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -45,8 +45,8 @@ class HostileSite:
         self.paths: list[str] = []
         self.base = ""
 
-    def sitemap(self) -> bytes:
-        urls = "".join(f"<url><loc>{self.base}{p}</loc></url>" for p in (ARTICLE, *OFF_THE_WEB))
+    def sitemap(self, paths: Sequence[str] = (ARTICLE, *OFF_THE_WEB)) -> bytes:
+        urls = "".join(f"<url><loc>{self.base}{p}</loc></url>" for p in paths)
         return (
             '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"{urls}</urlset>"
@@ -76,6 +76,8 @@ def handler_for(site: HostileSite) -> type[BaseHTTPRequestHandler]:
                 self.answer(200, article("Sunday ferries"))
             elif self.path == "/sitemap.xml":
                 self.answer(200, site.sitemap(), "application/xml")
+            elif self.path == "/loop-sitemap.xml":
+                self.answer(200, site.sitemap([LOOP]), "application/xml")
             else:
                 self.answer(404, b"not here")
 
@@ -198,6 +200,20 @@ def test_a_crawl_does_not_retry_pages_that_redirect_off_the_web(
     assert {site.base + ARTICLE, site.base + JS_REFRESH} <= urls
     second = crawl_config(config, archive).to_dict()
     assert "article-retry" not in second["requests_by_kind"], second["requests_by_kind"]
+
+
+def test_a_redirect_loop_in_a_crawl_is_counted_in_words(site: HostileSite, tmp_path: Path) -> None:
+    config = tmp_path / "loop.yaml"
+    config.write_text(
+        "site: loop\nname: Loop\nallowed_domains: [127.0.0.1]\n"
+        f"sitemaps: [{site.base}/loop-sitemap.xml]\n"
+        "articles:\n  allow: ['/news/\\d{4}/']\n"
+        "crawl: {download_delay: 0, concurrency: 8, obey_robots: false}\n",
+        encoding="utf-8",
+    )
+    summary = crawl_config(config, tmp_path / "archive")
+    assert summary.fetch_errors == {"redirect-loop": 1}
+    assert "fetch errors (no response): redirect-loop: 1" in summary.render()
 
 
 def test_archive_and_crawl_send_the_same_user_agent(site: HostileSite, tmp_path: Path) -> None:
