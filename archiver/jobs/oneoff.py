@@ -38,7 +38,7 @@ def check_url(url: str) -> str:
     if parts.username is not None or parts.password is not None:
         raise BadUrl(
             f"{parts.scheme}://...@{parts.hostname}: a user name or password in the URL is "
-            "refused (it would be written into the WARC and sent to every server redirected to)"
+            "refused (it would be kept in the WARC files and the catalog for good)"
         )
     if len(text) > MAX_URL_LENGTH:
         raise BadUrl(
