@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, HtmlResponse, Response
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
 from w3lib.html import get_base_url, get_meta_refresh
+from w3lib.url import safe_url_string
 
 from archiver.crawl.account import ResourceAccount
 from archiver.crawl.errors import HOST_FAILURES, error_kind
@@ -254,6 +256,63 @@ class PageResourceGate:
             logger.debug("Giving up page resources on %s for this run: %s", host, kind)
 
 
+WEB_SCHEMES = frozenset({"http", "https"})
+#: Redirect statuses Scrapy follows.
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+class TooManyRedirects(IgnoreRequest):
+    """More redirects (or meta refreshes) than REDIRECT_MAX_TIMES: a loop, most likely."""
+
+
+def leads_off_the_web(target: str, base: str) -> bool:
+    """Whether a redirect or refresh to `target` (relative to `base`) leaves http(s):
+    ``javascript:``, ``mailto:``, ``tel:`` and the like, which are not fetched."""
+    return urlsplit(urljoin(base, target)).scheme.lower() not in WEB_SCHEMES
+
+
+def redirect_loop(crawler: Crawler, given_up: IgnoreRequest) -> TooManyRedirects:
+    """Scrapy's "max redirections reached", named and counted with the fetches that got no
+    usable answer (``archiver/fetch/error/redirect-loop``)."""
+    if crawler.stats is not None:
+        crawler.stats.inc_value("archiver/fetch/error/redirect-loop")
+    return TooManyRedirects(str(given_up))
+
+
+def keep_as_answered(request: Request, response: Response, target: str) -> Response:
+    """Hand a redirect that is not followed to the spider as the page it is (not an error);
+    where it pointed is left in ``meta["archiver_redirect_not_followed"]``."""
+    statuses = list(request.meta.get("handle_httpstatus_list") or [])
+    request.meta["handle_httpstatus_list"] = [*statuses, response.status]
+    request.meta["archiver_redirect_not_followed"] = target
+    return response
+
+
+class HttpRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's RedirectMiddleware, but a redirect to a non-HTTP URL (``javascript:``,
+    ``mailto:``) is the page's answer, not a crash, and too many redirects say so.
+
+    Scrapy builds a Request for any Location and fails on one it cannot fetch ("Missing
+    scheme"); here such a 30x goes to the spider as it is (it is in the WARC already).
+    """
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        location = response.headers.get(b"Location")
+        if (
+            location is not None
+            and response.status in REDIRECT_STATUSES
+            and not request.meta.get("dont_redirect", False)
+            and leads_off_the_web(safe_url_string(location), request.url)
+        ):
+            return keep_as_answered(request, response, safe_url_string(location))
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:
+            raise redirect_loop(self.crawler, exc) from exc
+
+
 class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
     """Scrapy's MetaRefreshMiddleware, reading only the page's head.
 
@@ -278,9 +337,15 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
         interval, url = get_meta_refresh(head, base, response.encoding, self._ignore_tags)
         if not url:
             return response
+        if leads_off_the_web(url, response.url):  # javascript:, mailto: are not followed
+            request.meta["archiver_redirect_not_followed"] = url
+            return response
         redirected = self._redirect_request_using_get(request, response, url)
         if urlparse_cached(redirected).scheme not in {"http", "https"}:
             return response
         if interval is not None and interval < self._maxdelay:
-            return self._redirect(redirected, request, "meta refresh")
+            try:
+                return self._redirect(redirected, request, "meta refresh")
+            except IgnoreRequest as exc:
+                raise redirect_loop(self.crawler, exc) from exc
         return response

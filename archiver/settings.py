@@ -5,7 +5,11 @@ ARCHIVER_* settings are read by the adapters in this package; override any with 
 
 from __future__ import annotations
 
+from archiver import __version__
+
 BOT_NAME = "archiver"
+# Every fetch names the project (a site config's contact or user_agent replaces this for crawls).
+USER_AGENT = f"archiver/{__version__} (news archiving)"
 SPIDER_MODULES = ["archiver.spiders"]
 NEWSPIDER_MODULE = "archiver.spiders"
 
@@ -73,6 +77,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, decoding a page's head only (Scrapy's decodes the whole body for it).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "archiver.middlewares.HeadMetaRefreshMiddleware": 580,
+    # Scrapy's, but a redirect to javascript: or mailto: is the page's answer, not a crash.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "archiver.middlewares.HttpRedirectMiddleware": 600,
 }
 # Request depth is not used (the spiders follow what the config lists, not link depth).
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}

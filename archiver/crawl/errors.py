@@ -16,6 +16,9 @@ _KINDS = {
     "DownloadTimeoutError": "timeout",
     "ResponseDataLossError": "reset",
     "UnsupportedURLSchemeError": "bad-url",
+    "DownloadCancelledError": "too-large",  # Scrapy cancels a download over DOWNLOAD_MAXSIZE
+    "TooManyRedirects": "redirect-loop",  # archiver.middlewares, past REDIRECT_MAX_TIMES
+    "BadUrl": "bad-url",  # archiver.jobs.oneoff
     "DNSLookupError": "dns",
     "gaierror": "dns",
     "ConnectionRefusedError": "refused",
@@ -31,6 +34,7 @@ _KINDS = {
     "ResponseFailed": "reset",
     "PotentialDataLoss": "reset",
     "DownloadFailedError": "reset",
+    "IgnoreRequest": "ignored",  # Scrapy's, for a request dropped on purpose (robots: below)
 }
 
 #: Kinds that say the host cannot be reached at all: after a set number of them (one by
@@ -39,14 +43,16 @@ HOST_FAILURES = frozenset({"dns", "refused", "unreachable", "timeout"})
 
 
 def error_kind(exc: BaseException) -> str:
-    """``dns``, ``refused``, ``unreachable``, ``timeout``, ``tls``, ``reset``, ``bad-url``
-    or ``other``.
+    """``dns``, ``refused``, ``unreachable``, ``timeout``, ``tls``, ``reset``, ``too-large``,
+    ``redirect-loop``, ``bad-url``, ``robots`` (refused by robots.txt), ``ignored`` or ``other``.
 
     A vague kind (``reset``, ``other``) gives way to a more precise one of the exception it
     wraps: Twisted keeps the real reason of a failed HTTP/1.1 request in ``reasons``, Scrapy
     chains its own download errors to the Twisted ones (``__cause__``).
     """
     kind = _own_kind(exc)
+    if kind == "ignored" and "robots" in str(exc).lower():
+        return "robots"
     if kind not in ("reset", "other"):
         return kind
     reasons = getattr(exc, "reasons", None) or []

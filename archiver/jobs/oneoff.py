@@ -14,10 +14,12 @@ from archiver.config import SITE_KEY_RE
 DEFAULT_COLLECTION = "adhoc"
 #: Where `archiver replay` serves (override with ARCHIVER_REPLAY_URL).
 DEFAULT_REPLAY_URL = "http://127.0.0.1:8090"
+#: The longest URL accepted: the limit browsers and Scrapy (URLLENGTH_LIMIT) keep to.
+MAX_URL_LENGTH = 2083
 
 
 class BadUrl(ValueError):
-    """A URL that cannot be archived (not http(s), no host, malformed)."""
+    """A URL that cannot be archived (not http(s), no host, credentials, too long, malformed)."""
 
 
 def check_url(url: str) -> str:
@@ -33,6 +35,16 @@ def check_url(url: str) -> str:
         raise BadUrl(f"{url!r}: {scheme}; only http:// and https:// URLs can be archived")
     if not parts.hostname:
         raise BadUrl(f"{url!r} has no host")
+    if parts.username is not None or parts.password is not None:
+        raise BadUrl(
+            f"{parts.scheme}://...@{parts.hostname}: a user name or password in the URL is "
+            "refused (it would be kept in the WARC files and the catalog for good)"
+        )
+    if len(text) > MAX_URL_LENGTH:
+        raise BadUrl(
+            f"{text[:60]}...: {len(text):,} characters; URLs longer than {MAX_URL_LENGTH:,} "
+            "characters are not fetched"
+        )
     if any(c.isspace() for c in text) or (port is not None and not 0 < port < 65536):
         raise BadUrl(f"{url!r} is not a valid URL")
     return text
@@ -67,6 +79,8 @@ class PageOutcome:
     url: str  # as given
     final_url: str | None = None  # after redirects
     redirects: list[dict[str, Any]] = field(default_factory=list)  # [{url, status}] hops
+    # Where a redirect or meta refresh not followed pointed (javascript:, mailto:, ...).
+    redirect_not_followed: str | None = None
     status: int | None = None  # of the final response
     error: str | None = None  # why it failed, when it did
     fetched_at: str | None = None

@@ -16,6 +16,7 @@ from twisted.python.failure import Failure
 
 from archiver import signals as archiver_signals
 from archiver.config import Section, SiteConfig, load_site_config
+from archiver.crawl.errors import error_kind
 from archiver.crawl.links import absolute_links, in_scope, is_article_url, section_for, unique
 from archiver.crawl.recapture import plan_fetch
 from archiver.crawl.site import crawl_settings, entry_summary, robots_urls
@@ -382,7 +383,7 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         if request is not None and request.meta.get("archiver_gone"):
             return  # a takedown: recorded in the catalog and counted by the recorder
         response = getattr(failure.value, "response", None)
-        reason = f"http_{response.status}" if response is not None else failure.type.__name__
+        reason = f"http_{response.status}" if response is not None else error_kind(failure.value)
         self.crawler.stats.inc_value(f"archiver/fetch/failed/{reason}")
         if kind != "article":
             self.crawler.stats.inc_value(f"archiver/sources/broken/{kind}/{reason}")

@@ -106,7 +106,11 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
             yield from self.page_requisites(response, outcome.url)
 
     def closed(self, reason: str) -> None:
-        """Count, for each page, the requisites it needs that came back and that did not."""
+        """Count, for each page, the requisites it needs that came back and that did not; a
+        page never fetched (the run stopped first) says so."""
+        for outcome in self.outcomes.values():
+            if outcome.status is None and outcome.error is None:
+                outcome.error = "not-fetched"
         account = self.resources
         if account is None:
             return
@@ -133,6 +137,7 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
         outcome = self.outcomes[response.meta["archiver_target"]]
         outcome.status = response.status
         outcome.final_url = response.url
+        outcome.redirect_not_followed = response.meta.get("archiver_redirect_not_followed")
         chain = response.meta.get("redirect_urls") or []
         reasons = list(response.meta.get("redirect_reasons") or [])
         outcome.redirects = [
