@@ -308,6 +308,16 @@ def not_archived_page(collection: str, url: str, elsewhere: Sequence[str]) -> st
     return _document("Not archived", body)
 
 
+def too_large_page(url: str, limit: int, raw_path: str) -> str:
+    """A capture whose body inflates past `limit` bytes: not rewritten; its raw bytes link."""
+    body = (
+        f"<h1>Too large to replay</h1><p>The archived body of {_e(url)} inflates to more than "
+        f"{limit} bytes, so it is not rewritten here. The bytes as the site sent them "
+        f"(still encoded) are at {_link(raw_path, 'the raw capture')}.</p>"
+    )
+    return _document("Too large to replay", body)
+
+
 def error_page(status: int, title: str, message: str) -> str:
     """A plain error page (`message` is escaped)."""
     return _document(title, f"<h1>{_e(title)}</h1><p>{_e(message)} (HTTP {status})</p>")
