@@ -26,10 +26,12 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.replay.urls import RAW, replay_path, timestamp14
 from archiver.warc.reader import MAX_DECODED_SIZE, read_record
+from tests.crawling import crawl_config
 from tests.support import tool, warc_files
 
 MB = 1 << 20
 LIMIT_MB = 300  # the most either process may hold at its peak
+STORY = "/news/2026/11/30/bomb-story/"
 BOMB_PREFIX = b"<!doctype html><html><head><title>Bomb</title></head><body><p>"
 
 
@@ -48,10 +50,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     bomb = b""
 
     def do_GET(self) -> None:
-        if self.path == "/bomb":
+        big = b"<html><body>" + b"<p>words</p>" * (2 * MB // 12) + b"</body></html>"
+        if self.path in ("/bomb", STORY):
             self._send(self.bomb, [("Content-Encoding", "gzip")])
+        elif self.path == "/news/":
+            self._send(f'<html><body><a href="{STORY}">Story</a></body></html>'.encode(), [])
         elif self.path == "/big":
-            self._send(b"<html><body>" + b"<p>words</p>" * (2 * MB // 12) + b"</body></html>", [])
+            self._send(big, [])
+        elif self.path == "/big-unsized":  # HTTP/1.0, no Content-Length: ends at the close
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(big)
         else:
             self._send(b"not here", [], status=404)
 
@@ -68,10 +78,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # the archiver hangs up on an answer over its limit: expected here
+
+
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
     handler = type("Handler", (_Handler,), {"bomb": gzip_bomb()})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -212,16 +227,34 @@ def test_replaying_the_bomb_stays_small(bombed: dict[str, Any], tmp_path: Path) 
     assert peak < LIMIT_MB * 1024, f"replay peak RSS {peak // 1024} MB"
 
 
-def test_a_page_over_download_maxsize_fails_too_large(site: str, tmp_path: Path) -> None:
-    done, _ = archive_measured(tmp_path / "archive", "-s", f"DOWNLOAD_MAXSIZE={MB}", f"{site}/big")
+@pytest.mark.parametrize("path", ["/big", "/big-unsized"])
+def test_a_page_over_download_maxsize_fails_too_large(site: str, tmp_path: Path, path: str) -> None:
+    done, _ = archive_measured(tmp_path / "archive", "-s", f"DOWNLOAD_MAXSIZE={MB}", site + path)
     assert done.returncode == 1, done.stderr[-3000:]
     (outcome,) = json.loads(done.stdout)
     assert outcome["error"] == "too-large"
     # Scrapy aborts the download: nothing was received, so no response is archived.
     fetched = set()
-    for path in warc_files(tmp_path / "archive"):
-        with open(path, "rb") as fh:
+    for warc in warc_files(tmp_path / "archive"):
+        with open(warc, "rb") as fh:
             for record in ArchiveIterator(fh):
                 if record.rec_type == "response":
                     fetched.add(record.rec_headers.get_header("WARC-Target-URI"))
-    assert f"{site}/big" not in fetched
+    assert site + path not in fetched
+
+
+def test_a_crawl_archives_a_bomb_article_and_counts_it_too_large(site: str, tmp_path: Path) -> None:
+    config = tmp_path / "bomb.yaml"
+    config.write_text(
+        "site: bomb\nname: Bomb\nallowed_domains: [127.0.0.1]\n"
+        f"sections:\n  - url: {site}/news/\n    name: news\n"
+        "articles:\n  allow: ['/news/\\d{4}/\\d{2}/\\d{2}/[\\w-]+/$']\n"
+        "crawl:\n  download_delay: 0\n",
+        encoding="utf-8",
+    )
+    summary = crawl_config(config, tmp_path / "archive", "ARCHIVER_REQUISITES=false")
+    assert summary.extraction_failures == {"too-large": 1}, summary.render()
+    assert summary.articles_written == 0
+    site_name, _, path, offset = _bomb_record(tmp_path / "archive", site + STORY)
+    assert site_name == "bomb"
+    assert read_record(path, offset).raw_payload == gzip_bomb()  # archived as received

@@ -11,11 +11,13 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from archiver import signals as archiver_signals
 from archiver.config import Section, SiteConfig, load_site_config
+from archiver.crawl.errors import error_kind
 from archiver.crawl.links import absolute_links, in_scope, is_article_url, section_for, unique
 from archiver.crawl.recapture import plan_fetch
 from archiver.crawl.site import crawl_settings, entry_summary, robots_urls
@@ -383,6 +385,10 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             return  # a takedown: recorded in the catalog and counted by the recorder
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else failure.type.__name__
+        if response is None and error_kind(failure.value) == "too-large":
+            reason = "too-large"
+            if kind == "article" and failure.check(IgnoreRequest):  # only inflated past it:
+                self.crawler.stats.inc_value("archiver/extract/failed/too-large")  # archived
         self.crawler.stats.inc_value(f"archiver/fetch/failed/{reason}")
         if kind != "article":
             self.crawler.stats.inc_value(f"archiver/sources/broken/{kind}/{reason}")
