@@ -8,6 +8,7 @@ it, the replay server's by its VmHWM once it has answered.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import json
 import subprocess
@@ -18,6 +19,7 @@ import urllib.error
 import urllib.request
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +27,11 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.replay.urls import RAW, replay_path, timestamp14
-from archiver.warc.reader import MAX_DECODED_SIZE, read_record
+from archiver.warc import reader
+from archiver.warc.reader import MAX_DECODED_SIZE, StoredRecord, read_record
+from archiver.warc.writer import WarcWriter
 from tests.crawling import crawl_config
-from tests.support import tool, warc_files
+from tests.support import html_exchange, tool, warc_files
 
 MB = 1 << 20
 LIMIT_MB = 300  # the most either process may hold at its peak
@@ -258,3 +262,28 @@ def test_a_crawl_archives_a_bomb_article_and_counts_it_too_large(site: str, tmp_
     site_name, _, path, offset = _bomb_record(tmp_path / "archive", site + STORY)
     assert site_name == "bomb"
     assert read_record(path, offset).raw_payload == gzip_bomb()  # archived as received
+
+
+def _stored(tmp_path: Path, body: bytes, headers: list[tuple[str, str]]) -> StoredRecord:
+    """The response record of one exchange with `body`, written and read back."""
+    exchange = replace(html_exchange("http://example.com/", body), response_headers=headers)
+    directory = tmp_path / str(len(list(tmp_path.iterdir())))
+    with WarcWriter(directory, "t", warcinfo={"software": "test"}) as writer:
+        _, response = writer.write_exchange(exchange)
+    (path,) = writer.closed_files
+    return read_record(path, response.offset)
+
+
+def test_the_read_back_cap_spares_large_bodies_stored_unencoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reader, "MAX_DECODED_SIZE", 100_000)  # bodies under warcio's spool
+    plain = b"<p>x</p>" * 40_000
+    record = _stored(tmp_path, plain, [("Content-Type", "text/html")])
+    assert not record.too_large and record.payload == plain
+    packed = gzip.compress(plain)
+    headers = [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+    record = _stored(tmp_path, packed, headers)
+    assert record.too_large and record.payload == packed
+    monkeypatch.setattr(reader, "MAX_DECODED_SIZE", 400_000)
+    assert _stored(tmp_path, packed, headers).payload == plain

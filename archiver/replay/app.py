@@ -226,10 +226,11 @@ class ReplayApp:
         body, mime = capture.body, capture.mime
         content_type = capture.content_type or "application/octet-stream"
         stored_encoding: list[tuple[str, str]] = []
-        if capture.too_large and modifier not in RAW_MODIFIERS:
+        rewritten = modifier not in RAW_MODIFIERS and (mime in _HTML_TYPES or mime == "text/css")
+        if capture.too_large and rewritten:
             raw = replay_path(capture.collection, capture.timestamp, capture.url, RAW)
             return _page(200, pages.too_large_page(capture.url, MAX_DECODED_SIZE, raw))
-        if capture.too_large:  # the bytes as the site sent them, still encoded
+        if capture.too_large:  # nothing to rewrite: the bytes as the site sent them, encoded
             stored_encoding = [h for h in capture.headers if h[0].lower() == "content-encoding"]
         if modifier not in RAW_MODIFIERS and mime in _HTML_TYPES:
             banner = self._banner(capture) if modifier == PAGE else None

@@ -29,8 +29,9 @@ class StoredRecord:
     ``raw_payload`` is the payload as stored (still Content-Encoded when the server encoded
     it); ``payload`` is the same bytes decoded for reading (gzip, deflate, br undone by
     warcio's ``content_stream()``; equal to ``raw_payload`` when nothing needed decoding or
-    decoding failed). A body that inflates past MAX_DECODED_SIZE is not decoded: ``payload``
-    is then ``raw_payload`` and ``too_large`` is set (a gzip bomb costs no giant allocation).
+    decoding failed). A body that inflates past MAX_DECODED_SIZE (and past its stored size) is
+    not decoded: ``payload`` is then ``raw_payload`` and ``too_large`` is set (a gzip bomb
+    costs no giant allocation).
     """
 
     offset: int  # byte offset of the record in its file
@@ -84,16 +85,18 @@ def _load(record: ArcWarcRecord) -> bytes:
 
 
 def _decode(record: ArcWarcRecord, raw: bytes) -> tuple[bytes, bool]:
-    """The decoded payload, read a chunk at a time; (raw, True) past MAX_DECODED_SIZE."""
+    """The decoded payload, read a chunk at a time; (raw, True) when it grows past both
+    MAX_DECODED_SIZE and the stored size (a large body stored unencoded is decoded whole)."""
     record.raw_stream = BytesIO(raw)
     too_large = False
+    limit = max(MAX_DECODED_SIZE, len(raw))
     try:
         stream = record.content_stream()
         chunks, size = [], 0  # joined once at the end: no doubling buffer on the way
         while chunk := stream.read(_READ_CHUNK):
             chunks.append(chunk)
             size += len(chunk)
-            if size > MAX_DECODED_SIZE:
+            if size > limit:
                 too_large = True
                 break
         decoded: bytes = raw if too_large else b"".join(chunks)
@@ -107,7 +110,7 @@ def _decode(record: ArcWarcRecord, raw: bytes) -> tuple[bytes, bool]:
         logger.warning(
             "Payload of %s inflates past %d bytes: left as stored",
             record.rec_headers.get_header("WARC-Record-ID"),
-            MAX_DECODED_SIZE,
+            limit,
         )
     record.raw_stream = BytesIO(raw)
     return decoded, too_large
