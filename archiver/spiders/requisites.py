@@ -38,8 +38,6 @@ def failure_reason(failure: Failure) -> str:
         return "forbidden by robots.txt"
     if isinstance(failure.value, ResourceSkipped):
         return failure.value.reason
-    if "max size" in str(failure.value).lower() or "DOWNLOAD_MAXSIZE" in str(failure.value):
-        return "too-large"  # over DOWNLOAD_MAXSIZE as received, or once inflated
     return error_kind(failure.value)
 
 
