@@ -39,7 +39,6 @@ from archiver.store.cdxj import CdxjIndex
 from archiver.store.identity import normalise_url
 from archiver.store.layout import ArchiveLayout
 from archiver.store.timestamps import pad_timestamp, parse_timestamp
-from archiver.warc.reader import MAX_DECODED_SIZE
 
 __all__ = ["PAGES_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]
 
@@ -229,7 +228,7 @@ class ReplayApp:
         rewritten = modifier not in RAW_MODIFIERS and (mime in _HTML_TYPES or mime == "text/css")
         if capture.too_large and rewritten:
             raw = replay_path(capture.collection, capture.timestamp, capture.url, RAW)
-            return _page(200, pages.too_large_page(capture.url, MAX_DECODED_SIZE, raw))
+            return _page(200, pages.too_large_page(capture.url, raw))
         if capture.too_large:  # nothing to rewrite: the bytes as the site sent them, encoded
             stored_encoding = [h for h in capture.headers if h[0].lower() == "content-encoding"]
         if modifier not in RAW_MODIFIERS and mime in _HTML_TYPES:
