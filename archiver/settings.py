@@ -122,6 +122,14 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_TIMEOUT = 30
+# Size limits, on the body as received and (HttpCompressionMiddleware) as inflated. Scrapy's
+# 1 GiB let a 1 MB gzip bomb take 3.2 GB of memory. 64 MiB is far above any news page's HTML
+# (even with inlined images) yet keeps one response's cost bounded; it is also the most that
+# replay and re-extraction inflate a stored body to (archiver.warc.reader.MAX_DECODED_SIZE).
+# A body over it as received is aborted (nothing is received, nothing archived); one that
+# inflates past it is archived as received, but not extracted: `too-large`.
+DOWNLOAD_MAXSIZE = 64 << 20
+DOWNLOAD_WARNSIZE = 16 << 20
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
 # Error pages are archived by the recorder; the spider only sees what it can use.

@@ -11,12 +11,14 @@ __all__ = ["HOST_FAILURES", "error_kind", "http_kind"]
 # Class names (Twisted, Scrapy, the standard library) and the kind each stands for; the first
 # name found along an exception's class hierarchy wins.
 _KINDS = {
+    # Scrapy aborts a download past DOWNLOAD_MAXSIZE (an answer with no Content-Length just
+    # cancelled, without a message): nothing else cancels a download.
+    "DownloadCancelledError": "too-large",
     "DownloadConnectionRefusedError": "refused",  # Scrapy's own (2.13+) come first
     "CannotResolveHostError": "dns",
     "DownloadTimeoutError": "timeout",
     "ResponseDataLossError": "reset",
     "UnsupportedURLSchemeError": "bad-url",
-    "DownloadCancelledError": "too-large",  # Scrapy cancels a download over DOWNLOAD_MAXSIZE
     "TooManyRedirects": "redirect-loop",  # archiver.middlewares, past REDIRECT_MAX_TIMES
     "BadUrl": "bad-url",  # archiver.jobs.oneoff
     "DNSLookupError": "dns",
@@ -43,13 +45,16 @@ HOST_FAILURES = frozenset({"dns", "refused", "unreachable", "timeout"})
 
 
 def error_kind(exc: BaseException) -> str:
-    """``dns``, ``refused``, ``unreachable``, ``timeout``, ``tls``, ``reset``, ``too-large``,
-    ``redirect-loop``, ``bad-url``, ``robots`` (refused by robots.txt), ``ignored`` or ``other``.
+    """``dns``, ``refused``, ``unreachable``, ``timeout``, ``tls``, ``reset``, ``too-large``
+    (over DOWNLOAD_MAXSIZE as received, or once inflated), ``redirect-loop``, ``bad-url``,
+    ``robots`` (refused by robots.txt), ``ignored`` or ``other``.
 
     A vague kind (``reset``, ``other``) gives way to a more precise one of the exception it
     wraps: Twisted keeps the real reason of a failed HTTP/1.1 request in ``reasons``, Scrapy
     chains its own download errors to the Twisted ones (``__cause__``).
     """
+    if "DOWNLOAD_MAXSIZE" in str(exc):  # HttpCompressionMiddleware's IgnoreRequest
+        return "too-large"
     kind = _own_kind(exc)
     if kind == "ignored" and "robots" in str(exc).lower():
         return "robots"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from archiver.config import ExtractHints, SiteConfig, load_site_config
 from archiver.warc import StoredRecord, read_record
+from archiver.warc.reader import MAX_DECODED_SIZE
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,8 @@ def load_configs(config_dir: Path | None, sites: set[str]) -> dict[str, SiteConf
 
 
 def read_response(path: Path, offset: int, record_id: str | None) -> StoredRecord:
-    """The response record at `offset`, its body with any Content-Encoding removed."""
+    """The response record at `offset`, its body with any Content-Encoding removed; a body
+    inflating past MAX_DECODED_SIZE fails ``too-large``."""
     try:
         record = read_record(path, offset)
     except FileNotFoundError as exc:
@@ -106,6 +108,10 @@ def read_response(path: Path, offset: int, record_id: str | None) -> StoredRecor
         raise Failure("record-mismatch", f"{path}@{offset} is a {record.rec_type} record")
     if record_id is not None and record.record_id != record_id:
         raise Failure("record-mismatch", f"{path}@{offset} is {record.record_id}, not {record_id}")
+    if record.too_large:
+        raise Failure(
+            "too-large", f"{path}@{offset}: the body inflates past {MAX_DECODED_SIZE} bytes"
+        )
     return record
 
 

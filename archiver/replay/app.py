@@ -25,6 +25,7 @@ from archiver.replay.resources import Capture, NotArchived, Resources, replay_he
 from archiver.replay.rewrite import rewrite_html
 from archiver.replay.urls import (
     PAGE,
+    RAW,
     RAW_MODIFIERS,
     BadPath,
     ReplayTarget,
@@ -234,6 +235,13 @@ class ReplayApp:
         urls = ReplayUrls(capture.collection, capture.timestamp)
         body, mime = capture.body, capture.mime
         content_type = capture.content_type or "application/octet-stream"
+        stored_encoding: list[tuple[str, str]] = []
+        rewritten = modifier not in RAW_MODIFIERS and (mime in _HTML_TYPES or mime == "text/css")
+        if capture.too_large and rewritten:
+            raw = replay_path(capture.collection, capture.timestamp, capture.url, RAW)
+            return _page(200, pages.too_large_page(capture.url, raw))
+        if capture.too_large:  # nothing to rewrite: the bytes as the site sent them, encoded
+            stored_encoding = [h for h in capture.headers if h[0].lower() == "content-encoding"]
         if modifier not in RAW_MODIFIERS and mime in _HTML_TYPES:
             banner = self._banner(capture) if modifier == PAGE else None
             text = decode_html(body, capture.charset, as_browser=True)
@@ -246,6 +254,7 @@ class ReplayApp:
             body = b""
         headers = [
             ("Content-Type", content_type),
+            *stored_encoding,
             *replay_headers(capture, urls),
             ("Memento-Datetime", _http_date(capture.timestamp)),
             ("Content-Security-Policy", REPLAY_CSP),

@@ -18,6 +18,7 @@ from archiver.store.cdxj import CdxjEntry
 from archiver.store.page_resources import missing_sentence
 from archiver.store.rows import ArticleRow, CaptureRow, EventRow
 from archiver.store.search import MARK_CLOSE, MARK_OPEN, SearchHit
+from archiver.warc.reader import MAX_DECODED_SIZE
 
 __all__ = [
     "PAGE_SIZE",
@@ -306,6 +307,16 @@ def not_archived_page(collection: str, url: str, elsewhere: Sequence[str]) -> st
         f"nothing is fetched from the live web.</p>{more}"
     )
     return _document("Not archived", body)
+
+
+def too_large_page(url: str, raw_path: str) -> str:
+    """A capture whose body inflates past MAX_DECODED_SIZE: not rewritten; its raw bytes link."""
+    body = (
+        f"<h1>Too large to replay</h1><p>The archived body of {_e(url)} inflates to more than "
+        f"{MAX_DECODED_SIZE} bytes, so it is not rewritten here. The bytes as the site sent them "
+        f"(still encoded) are at {_link(raw_path, 'the raw capture')}.</p>"
+    )
+    return _document("Too large to replay", body)
 
 
 def error_page(status: int, title: str, message: str) -> str:

@@ -64,8 +64,9 @@ class Capture:
     status: int
     headers: list[tuple[str, str]]  # the archived HTTP headers, as recorded
     content_type: str | None  # the archived Content-Type
-    body: bytes  # Content-Encoding undone
+    body: bytes  # Content-Encoding undone (unless too_large)
     record_id: str | None = None  # WARC-Record-ID of this capture's own record
+    too_large: bool = False  # body inflates past MAX_DECODED_SIZE: it is kept as stored
 
     @property
     def mime(self) -> str | None:
@@ -174,6 +175,7 @@ class Resources:
             content_type=content_type,
             body=payload.payload,
             record_id=record.record_id,
+            too_large=payload.too_large,
         )
 
 

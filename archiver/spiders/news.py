@@ -11,6 +11,7 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -384,6 +385,9 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             return  # a takedown: recorded in the catalog and counted by the recorder
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else error_kind(failure.value)
+        if reason == "too-large" and kind == "article" and failure.check(IgnoreRequest):
+            # Only inflated past the limit: the response as received is archived.
+            self.crawler.stats.inc_value("archiver/extract/failed/too-large")
         self.crawler.stats.inc_value(f"archiver/fetch/failed/{reason}")
         if kind != "article":
             self.crawler.stats.inc_value(f"archiver/sources/broken/{kind}/{reason}")

@@ -16,6 +16,11 @@ from archiver.warc.http_headers import mime_type
 
 logger = logging.getLogger(__name__)
 
+#: Most bytes a stored body is inflated to for reading (extraction, replay): 64 MiB, the
+#: crawl's default DOWNLOAD_MAXSIZE. Past it the body is left as stored.
+MAX_DECODED_SIZE = 64 << 20
+_READ_CHUNK = 1 << 16
+
 
 @dataclass(frozen=True)
 class StoredRecord:
@@ -24,7 +29,9 @@ class StoredRecord:
     ``raw_payload`` is the payload as stored (still Content-Encoded when the server encoded
     it); ``payload`` is the same bytes decoded for reading (gzip, deflate, br undone by
     warcio's ``content_stream()``; equal to ``raw_payload`` when nothing needed decoding or
-    decoding failed).
+    decoding failed). A body that inflates past MAX_DECODED_SIZE (and past its stored size) is
+    not decoded: ``payload`` is then ``raw_payload`` and ``too_large`` is set (a gzip bomb
+    costs no giant allocation).
     """
 
     offset: int  # byte offset of the record in its file
@@ -34,6 +41,7 @@ class StoredRecord:
     http_headers: Any  # warcio StatusAndHeaders of the HTTP message, or None
     raw_payload: bytes
     payload: bytes
+    too_large: bool = False  # the decoded body would pass MAX_DECODED_SIZE
 
     @property
     def record_id(self) -> str | None:
@@ -76,17 +84,36 @@ def _load(record: ArcWarcRecord) -> bytes:
     return data
 
 
-def _decode(record: ArcWarcRecord, raw: bytes) -> bytes:
+def _decode(record: ArcWarcRecord, raw: bytes) -> tuple[bytes, bool]:
+    """The decoded payload, read a chunk at a time; (raw, True) when it grows past both
+    MAX_DECODED_SIZE and the stored size (a large body stored unencoded is decoded whole)."""
     record.raw_stream = BytesIO(raw)
+    too_large = False
+    limit = max(MAX_DECODED_SIZE, len(raw))
     try:
-        decoded: bytes = record.content_stream().read()
+        stream = record.content_stream()
+        chunks, size = [], 0  # joined once at the end: no doubling buffer on the way
+        while chunk := stream.read(_READ_CHUNK):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                too_large = True
+                break
+        decoded: bytes = raw if too_large else b"".join(chunks)
+        del chunks
     except Exception as exc:  # zlib.error, brotli.error: a body that lies about its encoding
         logger.warning(
             "Cannot decode payload of %s: %s", record.rec_headers.get_header("WARC-Record-ID"), exc
         )
         decoded = raw
+    if too_large:
+        logger.warning(
+            "Payload of %s inflates past %d bytes: left as stored",
+            record.rec_headers.get_header("WARC-Record-ID"),
+            limit,
+        )
     record.raw_stream = BytesIO(raw)
-    return decoded
+    return decoded, too_large
 
 
 def _existing(path: Path) -> Path:
@@ -134,6 +161,7 @@ def read_record(path: Path, offset: int) -> StoredRecord:
 
 def _stored(record: ArcWarcRecord, offset: int, length: int) -> StoredRecord:
     raw = _load(record)
+    payload, too_large = _decode(record, raw)
     return StoredRecord(
         offset=offset,
         length=length,
@@ -141,5 +169,6 @@ def _stored(record: ArcWarcRecord, offset: int, length: int) -> StoredRecord:
         rec_headers=record.rec_headers,
         http_headers=record.http_headers,
         raw_payload=raw,
-        payload=_decode(record, raw),
+        payload=payload,
+        too_large=too_large,
     )
