@@ -36,6 +36,7 @@ from archiver.crawl.feeds import parse_feed
 from archiver.crawl.links import absolute_links
 from archiver.crawl.listing import SourceError, SourceListing, absolute_url
 from archiver.crawl.sitemaps import parse_sitemap, parse_w3c_datetime, sitemaps_in_robots
+from archiver.extraction.extract import extract
 from archiver.replay.urls import (
     MODIFIERS,
     BadPath,
@@ -441,6 +442,27 @@ def test_article_document_round_trips_through_json(data: dict[str, Any]) -> None
     again = Article.model_validate(json.loads(raw))
     assert again == article
     assert again.to_json_bytes() == raw
+
+
+SURROGATE_TEXT = st.text(
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF) | st.sampled_from("ab \U0001f600"),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(headline=SURROGATE_TEXT, author=SURROGATE_TEXT)
+@example(headline="Cut emoji \ud83d", author="Ann \udc00 Lee")
+def test_json_ld_with_lone_surrogates_gives_a_writable_document(headline: str, author: str) -> None:
+    # json.dumps writes a lone surrogate as the escape a broken page has: "\ud83d".
+    ld = json.dumps({"@type": "NewsArticle", "headline": headline, "author": {"name": author}})
+    page = f'<html><head><script type="application/ld+json">{ld}</script></head>'
+    page += "<body><article><p>" + "Some words of the article. " * 20 + "</p></article></body>"
+    fields = extract(page.encode(), "https://example.org/a/1")
+    for value in [fields.title, fields.description, *fields.authors, *fields.tags]:
+        assert value is None or not re.search("[\ud800-\udfff]", value)
+        (value or "").encode("utf-8")  # what the article document does with it
 
 
 # --------------------------------------------------------------------------- replay URLs
