@@ -242,6 +242,8 @@ def _listing_or_error(parse: Any, body: bytes, base: str) -> None:
     assert isinstance(listing, SourceListing)
     for entry in [*listing.entries, *listing.sitemaps]:
         assert _is_web(entry.url)
+        # The section snapshot document writes both as UTF-8.
+        assert not re.search("[\ud800-\udfff]", entry.url + (entry.title or ""))
     assert all(isinstance(problem, str) for problem in listing.problems)
 
 
