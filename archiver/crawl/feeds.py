@@ -28,6 +28,9 @@ from archiver.crawl.listing import (
 __all__ = ["parse_feed"]
 
 _TAG_RE = re.compile(r"<[^>]*>")
+# A numeric character reference (feedparser's loose parser also takes one without ";").
+_CHARREF_RE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+))")
+_REPLACEMENT_REF = b"&#xFFFD;"
 
 
 def parse_feed(body: bytes, url: str) -> SourceListing:
@@ -39,9 +42,14 @@ def parse_feed(body: bytes, url: str) -> SourceListing:
     data = read_body(body)
     # A BytesIO, never the bytes: feedparser opens bytes that name a local file as that file.
     # No base is given, so a relative guid is not turned into a URL; links are resolved below.
-    parsed: Any = feedparser.parse(
-        io.BytesIO(data), resolve_relative_uris=False, sanitize_html=True
-    )
+    try:
+        parsed: Any = feedparser.parse(
+            io.BytesIO(_CHARREF_RE.sub(_safe_charref, data)),
+            resolve_relative_uris=False,
+            sanitize_html=True,
+        )
+    except ValueError as err:  # feedparser's loose parser on input it cannot take
+        raise SourceError("not-a-feed", f"feed could not be parsed: {err}") from None
     items = list(parsed.get("entries") or [])
     version = parsed.get("version") or ""
     if not items and not version:
@@ -82,6 +90,19 @@ def parse_feed(body: bytes, url: str) -> SourceListing:
             else f"feed parsed with a warning: {exc}",
         )
     return SourceListing("feed", unique, [], problems)
+
+
+def _safe_charref(match: re.Match[bytes]) -> bytes:
+    """A character reference feedparser can take: one to no character (a surrogate, beyond
+    U+10FFFF) becomes U+FFFD; feedparser's loose parser raises on those."""
+    hex_digits, digits = match.groups()
+    number = (hex_digits or digits).lstrip(b"0")
+    if len(number) > 8:
+        return _REPLACEMENT_REF
+    code = int(number or b"0", 16 if hex_digits else 10)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return _REPLACEMENT_REF
+    return match.group(0)
 
 
 def _feed_entry_url(item: Any, base_url: str) -> str | None:

@@ -25,7 +25,10 @@ def absolute_links(hrefs: Iterable[str], base_url: str) -> Iterator[str]:
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
-        url, _ = urldefrag(urljoin(base_url, href))
+        try:
+            url, _ = urldefrag(urljoin(base_url, href))
+        except ValueError:  # e.g. an invalid IPv6 host: not a link to follow
+            continue
         yield url
 
 

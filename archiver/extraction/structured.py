@@ -25,6 +25,7 @@ ARTICLE_TYPES = frozenset(
         "DiscussionForumPosting", "Review", "Recipe",
     }
 )  # fmt: skip
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _CONTAINER_KEYS = ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "hasPart")
 # XPath finds attributes fast, but compares their values slowly: Python does that
 _ITEMPROPS = etree.XPath("//@itemprop")
@@ -95,10 +96,27 @@ def _load_json(text: str) -> Any:
     if not text:
         return None
     try:
-        return json.loads(text, strict=False)
+        data = json.loads(text, strict=False)
     except ValueError:
         # Some pages concatenate objects or leave trailing commas: skip, do not guess.
         return None
+    if "\\ud" not in text.lower():
+        return data
+    try:  # a lone \ud83d (a cut emoji) decodes to a surrogate, which UTF-8 cannot write
+        return _without_surrogates(data)
+    except RecursionError:
+        return None
+
+
+def _without_surrogates(value: Any) -> Any:
+    """``value`` with each lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE_RE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _walk(data: Any, page: PageData, depth: int = 0) -> None:

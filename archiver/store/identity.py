@@ -11,10 +11,12 @@ PAGE_RESOURCES_URI = "urn:archiver:page-resources:"
 
 
 def normalise_url(url: str) -> str:
-    """Lower-case scheme and host, drop the fragment and a default port."""
+    """Lower-case scheme and host, drop the fragment and a default port; ValueError if bad."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
     port = parts.port
     netloc = (
         host
