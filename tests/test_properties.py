@@ -488,21 +488,11 @@ def test_replay_paths_parse_to_a_target_none_or_bad_path(raw: str) -> None:
         target = parse_replay_path(raw)
     except BadPath:
         return
-    except ValueError as err:
-        # Known bug, reported (archiver/replay/urls.py is being edited elsewhere): an unbalanced
-        # IPv6 bracket in the original URL raises urllib's ValueError instead of giving None.
-        # test_replay_path_with_an_unbalanced_ipv6_bracket keeps it visible (strict xfail).
-        if str(err) != "Invalid IPv6 URL":
-            raise
-        return
     if target is not None:
         assert target.url.startswith(("http://", "https://"))
         assert target.modifier in MODIFIERS
 
 
-@pytest.mark.xfail(
-    strict=True, raises=ValueError, reason="parse_replay_path lets urlsplit's ValueError out"
-)
 @pytest.mark.parametrize("raw", ["/site/*/http%3A%2F%2F[::1", "/site/2026/http://[x/a"])
 def test_replay_path_with_an_unbalanced_ipv6_bracket(raw: str) -> None:
     try:

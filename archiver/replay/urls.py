@@ -120,7 +120,10 @@ def _original_url(text: str) -> str | None:
     if match is None:
         return None
     url = f"{match.group(1).lower()}://{text[match.end() :]}"
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # e.g. an unbalanced IPv6 bracket: no URL at all
+        return None
     if _DOT_SEGMENT_RE.search(path):
         raise BadPath(text)
     return url
