@@ -133,10 +133,14 @@ def html_exchange(
 
 
 @contextmanager
-def replay_process(archive: Path, port_file: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """`archiver replay --port 0` in a subprocess: (process, base URL)."""
+def replay_process(
+    archive: Path, port_file: Path, *extra: str
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`archiver replay --port 0 [EXTRA...]` in a subprocess: (process, base URL on
+    127.0.0.1)."""
     port_file.unlink(missing_ok=True)
     args = ["replay", "--archive", str(archive), "--port", "0", "--port-file", str(port_file)]
+    args += extra
     proc = subprocess.Popen(
         [sys.executable, "-m", "archiver", *args],
         stdout=subprocess.DEVNULL,

@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -30,7 +28,7 @@ from archiver.store.cdxj import cdxj_text, index_warc
 from archiver.store.layout import ArchiveLayout
 from archiver.store.rows import ArticleRow
 from archiver.textsafe import terminal_json, terminal_text
-from tests.support import ctrl_c_as_from_a_terminal, replay_process
+from tests.support import replay_process
 
 ESCAPE = "\x1b[2J"  # clears the screen
 OVERRIDE = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
@@ -249,23 +247,9 @@ def test_an_archived_service_worker_allowed_header_is_not_sent(
 
 
 def test_binding_all_addresses_warns(archive: Path, tmp_path: Path) -> None:
-    port_file = tmp_path / "port"
-    args = ["replay", "--archive", str(archive), "--host", "0.0.0.0", "--port", "0"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "archiver", *args, "--port-file", str(port_file)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=ctrl_c_as_from_a_terminal,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            assert proc.poll() is None and time.monotonic() < deadline, "replay did not start"
-            time.sleep(0.05)
-        port = int(port_file.read_text())
+    with replay_process(archive, tmp_path / "port", "--host", "0.0.0.0") as (proc, base):
+        port = int(base.rsplit(":", 1)[1])
         assert request(("127.0.0.1", port), "/", [f"Host: 127.0.0.1:{port}"])[0] == 200
-    finally:
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert "Warning: listening on 0.0.0.0" in err
