@@ -132,6 +132,12 @@ def html_exchange(
     )
 
 
+def replay_ports(port_file: Path) -> tuple[int, int]:
+    """(pages port, content port) from the --port-file of `archiver replay`."""
+    pages, content = port_file.read_text().split()
+    return int(pages), int(content)
+
+
 @contextmanager
 def replay_process(
     archive: Path, port_file: Path, *extra: str
@@ -154,7 +160,7 @@ def replay_process(
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"replay did not start: {proc.communicate()[1]!r}")
             time.sleep(0.05)
-        yield proc, f"http://127.0.0.1:{int(port_file.read_text())}"
+        yield proc, f"http://127.0.0.1:{replay_ports(port_file)[0]}"
     finally:
         if proc.poll() is None:
             proc.terminate()

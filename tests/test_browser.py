@@ -15,6 +15,7 @@ from tests.support import (
     demo_config,
     demo_server,
     manifest,
+    replay_ports,
     replay_process,
 )
 
@@ -34,20 +35,24 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     with replay_process(archive, tmp / "replay.port") as (_, server):
         docs = article_documents(archive)
         story = next(d for d in docs if d["url"] == f"{base}{STORY}")
-        yield {"server": server, "site_base": base, "story": story}
+        content = f"http://127.0.0.1:{replay_ports(tmp / 'replay.port')[1]}"
+        yield {"server": server, "content": content, "site_base": base, "story": story}
 
 
-def only_the_replay_server(log: Any, server: str) -> list[str]:
-    """Requests the browser made anywhere but the replay server (must be none)."""
-    return [url for url in log.requests if not url.startswith(server + "/")]
+def only_the_replay_server(log: Any, *servers: str) -> list[str]:
+    """Requests the browser made anywhere but the replay server's origins (must be none)."""
+    return [url for url in log.requests if not url.startswith(tuple(s + "/" for s in servers))]
 
 
 def test_an_archived_article_replays_from_the_archive_alone(replay: dict[str, Any]) -> None:
-    server, story = replay["server"], replay["story"]
+    server, content, story = replay["server"], replay["content"], replay["story"]
     stamp = "".join(c for c in story["fetched_at"] if c.isdigit())[:14]
     expected = next(a for a in manifest()["articles"] if a["path"] == STORY)
     with chromium() as (page, log):
+        # The address `archiver archive` prints, on the archive's origin: it leads to the
+        # replay's content origin.
         page.goto(f"{server}/demo/{stamp}/{story['url']}", wait_until="load")
+        assert page.url == f"{content}/demo/{stamp}/{story['url']}"
         assert expected["title"] in page.title()
         body = page.inner_text("body")
         assert expected["body_sample"][:60] in body
@@ -57,15 +62,15 @@ def test_an_archived_article_replays_from_the_archive_alone(replay: dict[str, An
             "Array.from(document.images).map(i => [i.currentSrc || i.src, i.naturalWidth])"
         )
     assert "page resources were not archived" not in banner  # every one of them was
-    assert any(href and href.startswith(server) and "style.css" in href for href in sheets)
+    assert any(href and href.startswith(content) and "style.css" in href for href in sheets)
     loaded = [src for src, width in images if width > 0]
     assert any("harbour.png" in src for src in loaded), images
-    assert all(src.startswith(server) for src, _ in images), images
+    assert all(src.startswith(content) for src, _ in images), images
     # Captured a moment before the page, the stylesheet may first redirect to its own time.
     css = {u: status for u, status in log.responses.items() if "style.css" in u}
     assert 200 in css.values() and set(css.values()) <= {200, 302}, css
-    assert only_the_replay_server(log, server) == []
-    assert log.failures == [] or all(u.startswith(server) for u in log.failures)
+    assert only_the_replay_server(log, server, content) == []
+    assert log.failures == [] or all(u.startswith(content) for u in log.failures)
 
 
 def test_the_reader_view_shows_the_clean_article(replay: dict[str, Any]) -> None:

@@ -43,7 +43,7 @@ from archiver.store.layout import ArchiveLayout
 from archiver.store.rows import ArticleRow
 from archiver.warc import read_record
 from tests.crawling import archive_urls, crawl_config
-from tests.support import demo_config, demo_server, manifest, replay_process
+from tests.support import demo_config, demo_server, manifest, replay_ports, replay_process
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_ID = "0badc0de0badc0de"
@@ -167,8 +167,15 @@ def _load(path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def server(archive: dict[str, Any]) -> Iterator[str]:
+    """The base URL of the archive's pages (where addresses handed out point)."""
     with replay_process(archive["archive"], archive["tmp"] / "replay.port") as (_, base):
         yield base
+
+
+@pytest.fixture(scope="module")
+def content(server: str, archive: dict[str, Any]) -> str:
+    """The base URL replayed captures are served from."""
+    return f"http://127.0.0.1:{replay_ports(archive['tmp'] / 'replay.port')[1]}"
 
 
 def get(url: str) -> tuple[int, Any, bytes]:
@@ -317,28 +324,29 @@ def test_rewritten_stylesheets_and_images_come_from_the_archive(
 
 
 def test_closest_capture_redirects_to_its_exact_timestamp(
-    server: str, archive: dict[str, Any]
+    server: str, content: str, archive: dict[str, Any]
 ) -> None:
     doc = archive["article"]
-    status, headers, _ = raw(server, f"/demo/2026/{doc['url']}")
+    status, headers, _ = raw(content, f"/demo/2026/{doc['url']}")
     assert status == 302
     assert re.fullmatch(rf"/demo/\d{{14}}/{re.escape(doc['url'])}", headers["location"])
-    status, headers, _ = raw(server, f"/demo/{doc['url']}")  # no timestamp: the newest
+    status, headers, _ = raw(content, f"/demo/{doc['url']}")  # no timestamp: the newest
     assert status == 302 and headers["location"].startswith("/demo/2")
     status, _, body = raw(server, f"/demo/*/{doc['url']}")
     assert status == 200 and body.count(b"<tr>") == 3  # heading, response, revisit
 
 
 def test_a_url_never_archived_is_a_404_page_not_a_live_fetch(
-    server: str, archive: dict[str, Any]
+    content: str, archive: dict[str, Any]
 ) -> None:
-    status, headers, body = raw(server, "/demo/20261127000000/http://never.example/<b>x</b>")
+    status, headers, body = raw(content, "/demo/20261127000000/http://never.example/<b>x</b>")
     page = text(body)
     assert status == 404 and "Not archived" in page
     assert "http://never.example/&lt;b&gt;x&lt;/b&gt;" in page and "<b>x" not in page
-    assert headers["content-security-policy"] == PAGES_CSP  # the archive's page: no script
+    # The archive's page, no script in it, and sandboxed on the content origin.
+    assert headers["content-security-policy"] == f"{PAGES_CSP}; sandbox"
     url = archive["article"]["url"]
-    status, _, body = raw(server, f"/other/20261127000000/{url}")
+    status, _, body = raw(content, f"/other/20261127000000/{url}")
     assert status == 404 and f'href="/demo/*/{url}"' in text(body)
 
 
@@ -378,10 +386,11 @@ def test_a_revisit_replays_as_its_original(server: str, archive: dict[str, Any])
         "/article/../catalog.sqlite",
     ],
 )
-def test_no_path_leaves_the_archive(server: str, target: str) -> None:
-    status, _, body = raw(server, target)
-    assert status in (400, 404), target
-    assert b"SQLite format" not in body and b"root:" not in body
+def test_no_path_leaves_the_archive(server: str, content: str, target: str) -> None:
+    for base in (server, content):
+        status, _, body = raw(base, target)
+        assert status in (400, 404), (base, target)
+        assert b"SQLite format" not in body and b"root:" not in body
 
 
 def test_index_lines_cannot_point_outside_warc(server: str) -> None:

@@ -132,6 +132,11 @@ def _addr(server: ReplayServer) -> tuple[str, int]:
     return "127.0.0.1", server.port
 
 
+def _content(server: ReplayServer) -> tuple[str, int]:
+    """Where captures are served."""
+    return "127.0.0.1", server.content.port
+
+
 # -- Host --------------------------------------------------------------------------------------
 
 
@@ -219,7 +224,7 @@ def test_a_large_capture_arrives_whole_with_a_short_timeout(
     server: ReplayServer, archive: Path
 ) -> None:
     target = f"/demo/{_timestamp(archive, BIG_URL)}id_/{BIG_URL}"
-    status, fields, body = request(_addr(server), target, ["Host: 127.0.0.1"])
+    status, fields, body = request(_content(server), target, ["Host: 127.0.0.1"])
     assert status == 200 and int(fields["content-length"]) == len(BIG) and body == BIG
 
 
@@ -228,9 +233,11 @@ def test_a_large_capture_arrives_whole_with_a_short_timeout(
 
 def test_a_service_worker_script_fetch_is_refused(server: ReplayServer, archive: Path) -> None:
     target = f"/demo/{_timestamp(archive, SCRIPT_URL)}js_/{SCRIPT_URL}"
-    status, _, body = request(_addr(server), target, ["Host: 127.0.0.1"])
+    status, _, body = request(_content(server), target, ["Host: 127.0.0.1"])
     assert status == 200 and SCRIPT in body  # the control: as a plain script it is served
-    status, _, body = request(_addr(server), target, ["Host: 127.0.0.1", "Service-Worker: script"])
+    status, _, body = request(
+        _content(server), target, ["Host: 127.0.0.1", "Service-Worker: script"]
+    )
     assert status == 403 and SCRIPT not in body
 
 
@@ -238,7 +245,7 @@ def test_an_archived_service_worker_allowed_header_is_not_sent(
     server: ReplayServer, archive: Path
 ) -> None:
     target = f"/demo/{_timestamp(archive, SCRIPT_URL)}js_/{SCRIPT_URL}"
-    status, fields, _ = request(_addr(server), target, ["Host: 127.0.0.1"])
+    status, fields, _ = request(_content(server), target, ["Host: 127.0.0.1"])
     assert status == 200 and fields["x-archive-orig-etag"] == '"sw"'  # others are passed on
     assert not [name for name in fields if "service-worker" in name]
 

@@ -31,7 +31,7 @@ from archiver.warc import reader
 from archiver.warc.reader import MAX_DECODED_SIZE, StoredRecord, read_record
 from archiver.warc.writer import WarcWriter
 from tests.crawling import crawl_config
-from tests.support import html_exchange, tool, warc_files
+from tests.support import html_exchange, replay_ports, tool, warc_files
 
 MB = 1 << 20
 LIMIT_MB = 300  # the most either process may hold at its peak
@@ -214,7 +214,7 @@ def test_replaying_the_bomb_stays_small(bombed: dict[str, Any], tmp_path: Path) 
             assert proc.poll() is None, proc.stderr.read()  # type: ignore[union-attr]
             assert time.monotonic() < deadline, "replay did not start"
             time.sleep(0.05)
-        base = f"http://127.0.0.1:{int(port_file.read_text())}"
+        base = f"http://127.0.0.1:{replay_ports(port_file)[0]}"
         stamp = timestamp14(date)
         status, _, page = _get(base + replay_path(site, stamp, bombed["url"]))
         assert status == 200 and b"Too large to replay" in page and len(page) < 64 * 1024

@@ -165,12 +165,20 @@ def _parse_since(text: str) -> datetime:
     type=click.IntRange(0, 65535),
     default=8090,
     show_default=True,
-    help="Port to listen on; 0 picks a free one.",
+    help="Port of the archive's pages; 0 picks a free one.",
+)
+@click.option(
+    "--content-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Port replayed pages are served from, a separate origin [default: the port after "
+    "--port, or any free one].",
 )
 @click.option(
     "--port-file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the port here once listening (for scripts and tests).",
+    help="Once listening, write the pages port here, and the content port on a second line "
+    "(for scripts and tests).",
 )
 @click.option(
     "--allow-host",
@@ -184,6 +192,7 @@ def replay(
     archive_dir: Path,
     host: str,
     port: int,
+    content_port: int | None,
     port_file: Path | None,
     allowed_hosts: tuple[str, ...],
 ) -> None:
@@ -194,9 +203,10 @@ def replay(
         archiver replay --archive archive/    # then open http://127.0.0.1:8090/
 
     Replayed pages are served from the archive alone, at /<collection>/<timestamp>/<URL>
-    (the address `archiver archive` prints), never from the live web. Ctrl-C or SIGTERM stops.
-    A request for another host name (DNS rebinding) is refused with 421, and so is a browser's
-    fetch of a service worker script (403).
+    (the address `archiver archive` prints), never from the live web, and from a second port:
+    an origin of their own, sandboxed, so their scripts cannot read the archive. Ctrl-C or
+    SIGTERM stops. A request for another host name (DNS rebinding) is refused with 421, and so
+    is a browser's fetch of a service worker script (403).
     """
     from archiver.replay.server import run
 
@@ -204,7 +214,7 @@ def replay(
         raise ConfigProblem(f"no archive at {archive_dir}")
     recover(archive_dir)
     try:
-        run(archive_dir, host, port, port_file, allowed_hosts)
+        run(archive_dir, host, port, port_file, allowed_hosts, content_port)
     except OSError as exc:
         raise Failed(f"cannot serve on {host}:{port}: {exc}") from exc
 

@@ -21,6 +21,14 @@ from archiver.config import SITE_KEY_RE
 from archiver.extraction.decode import decode_html
 from archiver.replay import pages
 from archiver.replay.css import decode_css, rewrite_css
+from archiver.replay.isolation import (
+    CONTENT,
+    PAGES,
+    PRELUDE,
+    SANDBOX,
+    SANDBOX_NO_SCRIPTS,
+    Origins,
+)
 from archiver.replay.resources import Capture, NotArchived, Resources, replay_headers
 from archiver.replay.rewrite import rewrite_html
 from archiver.replay.urls import (
@@ -41,24 +49,32 @@ from archiver.store.layout import ArchiveLayout
 from archiver.store.timestamps import pad_timestamp, parse_timestamp
 from archiver.textsafe import terminal_text
 
-__all__ = ["PAGES_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]
+__all__ = ["PAGES_CSP", "RAW_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]
 
 logger = logging.getLogger(__name__)
 
-#: Confines a replayed page to the archive's origin: nothing from the live web is loaded even
-#: where rewriting missed a URL.
-REPLAY_CSP = (
+_CONFINED = (
     "default-src 'self' data: blob:; script-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
     "style-src 'self' 'unsafe-inline' data:; img-src 'self' data: blob:; font-src 'self' data:; "
     "media-src 'self' data: blob:; connect-src 'self'; frame-src 'self'; form-action 'self'; "
     "base-uri 'self'"
 )
+#: Confines a replayed page to the replay's content origin, nothing from the live web loaded
+#: even where rewriting missed a URL, and sandboxes it in an opaque origin of its own: it can
+#: load what it needs but read nothing (see `archiver.replay.isolation`).
+REPLAY_CSP = f"{_CONFINED}; {SANDBOX}"
+#: A capture served as archived (``id_``): the same, and no script runs in it.
+RAW_CSP = f"{_CONFINED}; {SANDBOX_NO_SCRIPTS}"
 #: The archive's own pages run no script at all.
 PAGES_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'self'"
 )
-_COMMON_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")]
+_COMMON_HEADERS = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-DNS-Prefetch-Control", "off"),  # no DNS lookups of names a page's script makes up
+]
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _ARTICLE_RE = re.compile(r"^/article/([0-9a-f]{16})$")
 _NO_BODY = frozenset({204, 304})
@@ -128,21 +144,36 @@ class ReplayApp:
         self.index = index
         self.resources = Resources(root, index)
 
-    def answer(self, target: str) -> Reply:
-        """The reply to a GET of `target` (the raw request target, query included)."""
+    def answer(self, target: str, origins: Origins | None = None) -> Reply:
+        """The reply to a GET of `target` (the raw request target, query included).
+
+        With `origins`, the archive's pages are answered on the pages origin only and captures
+        on the content origin only: each is redirected to the other, and everything the content
+        origin sends is sandboxed. Without, everything is answered here.
+        """
+        reply = self._route(target, origins)
+        if origins is not None and origins.serving == CONTENT:
+            reply = _sandboxed(reply)
+        return reply
+
+    def _route(self, target: str, origins: Origins | None) -> Reply:
         if not target.startswith("/") or target.startswith("//"):
             return _page(400, pages.error_page(400, "Bad request", "Not a path."))
         try:
             path, _, query = target.partition("?")
-            if path == "/":
-                return self._front(parse_qs(query))
             article = _ARTICLE_RE.match(path)
-            if article is not None:
-                return self._article(article.group(1), parse_qs(query))
-            replay = parse_replay_path(target)
-            if replay is None:
+            replay = None if path == "/" or article else parse_replay_path(target)
+            if path != "/" and article is None and replay is None:
                 check_own_path(path)
                 return not_found()
+            role = CONTENT if replay is not None and not replay.listing else PAGES
+            if origins is not None and origins.serving != role:
+                return _redirect(origins.base(role) + target)
+            if path == "/":
+                return self._front(parse_qs(query))
+            if article is not None:
+                return self._article(article.group(1), parse_qs(query))
+            assert replay is not None
             return self._replay(replay)
         except BadPath:
             return _page(400, pages.error_page(400, "Bad request", "This path is not allowed."))
@@ -245,7 +276,7 @@ class ReplayApp:
         if modifier not in RAW_MODIFIERS and mime in _HTML_TYPES:
             banner = self._banner(capture) if modifier == PAGE else None
             text = decode_html(body, capture.charset, as_browser=True)
-            body = rewrite_html(text, capture.url, urls, banner).encode("utf-8")
+            body = rewrite_html(text, capture.url, urls, banner, PRELUDE).encode("utf-8")
             content_type = f"{mime}; charset=utf-8"
         elif modifier not in RAW_MODIFIERS and mime == "text/css":
             text = rewrite_css(decode_css(body, capture.charset), capture.url, urls)
@@ -257,7 +288,7 @@ class ReplayApp:
             *stored_encoding,
             *replay_headers(capture, urls),
             ("Memento-Datetime", _http_date(capture.timestamp)),
-            ("Content-Security-Policy", REPLAY_CSP),
+            ("Content-Security-Policy", RAW_CSP if modifier in RAW_MODIFIERS else REPLAY_CSP),
             ("Cache-Control", "no-cache"),
             *_COMMON_HEADERS,
         ]
@@ -281,6 +312,23 @@ class ReplayApp:
             original_date=capture.original_date,
             missing_resources=missing,
         )
+
+
+def _sandboxed(reply: Reply) -> Reply:
+    """`reply` with a sandboxed CSP (the archive's own pages, when the content origin sends
+    them: a 404, a redirect); the captures' own policies already are."""
+    headers = [
+        (
+            name,
+            value
+            if name != "Content-Security-Policy" or "sandbox" in value
+            else f"{value}; {SANDBOX_NO_SCRIPTS}",
+        )
+        for name, value in reply.headers
+    ]
+    if not any(name == "Content-Security-Policy" for name, _ in headers):
+        headers.append(("Content-Security-Policy", f"default-src 'none'; {SANDBOX_NO_SCRIPTS}"))
+    return Reply(reply.status, reply.body, headers)
 
 
 def _param(params: dict[str, list[str]], name: str) -> str:

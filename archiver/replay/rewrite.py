@@ -70,17 +70,31 @@ _REFRESH_RE = re.compile(
 _TAG_NAME_RE = re.compile(r"<([^\s/>]+)")
 
 
-def rewrite_html(text: str, page_url: str, urls: ReplayUrls, banner: str | None = None) -> str:
+def rewrite_html(
+    text: str,
+    page_url: str,
+    urls: ReplayUrls,
+    banner: str | None = None,
+    prelude: str | None = None,
+) -> str:
     """The page with its URLs pointing into the archive, and `banner` right after ``<body>``.
 
     URLs are resolved against `page_url` and the page's ``<base href>``. Without a ``<body>``
-    tag the banner goes first (after the doctype); a frameset page gets none.
+    tag the banner goes first (after the doctype); a frameset page gets none. `prelude`, a
+    script, goes before the page's first script: right after ``<head>`` when that comes first
+    (so an XHTML page stays well-formed), else right after the doctype.
     """
     rewriter = _Rewriter(text, _document_base(text, page_url), urls)
     rewriter.feed(text)
     rewriter.close()
     state = rewriter.state
     edits = state.edits
+    if prelude is not None:
+        head_first = state.head_end is not None and (
+            state.first_script is None or state.first_script >= state.head_end
+        )
+        at = state.head_end if head_first and state.head_end is not None else state.doctype_end
+        edits.append(_Edit(at, at, f"<script>{prelude}</script>"))
     if banner is not None and not state.frameset:
         at = state.body_end if state.body_end is not None else state.doctype_end
         edits.append(_Edit(at, at, banner))
@@ -132,6 +146,8 @@ class _State:
     edits: list[_Edit] = field(default_factory=list)
     style_start: int | None = None  # content of the <style> element being read
     body_end: int | None = None  # right after the first <body> tag
+    head_end: int | None = None  # right after the first <head> tag
+    first_script: int | None = None  # where the first <script> tag starts
     doctype_end: int = 0
     frameset: bool = False
 
@@ -179,6 +195,10 @@ class _Rewriter(HTMLParser):
             state.style_start = end
         elif tag == "body" and state.body_end is None:
             state.body_end = end
+        elif tag == "head" and state.head_end is None:
+            state.head_end = end
+        elif tag == "script" and state.first_script is None:
+            state.first_script = start
         elif tag == "frameset":
             state.frameset = True
         new_attrs = self._attributes(tag, attrs)
