@@ -359,7 +359,7 @@ class RetryLaterMiddleware(RetryMiddleware):
 
     Scrapy retries it right away, RETRY_TIMES over, whatever the server asked. Here it is the
     page's answer: archived, failed as its status (``http_503``), counted
-    (``archiver/fetch/retry_later``); the next run fetches the page again (``article-retry``).
+    (``archiver/fetch/retry_later``); the next run asks for the page again.
     """
 
     def process_response(

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from scrapy.settings.default_settings import REDIRECT_MAX_TIMES
@@ -47,14 +48,39 @@ NO_DOCUMENT = (
 
 @dataclass
 class Crawled:
-    base: str
+    site: hs.HostileSite  # still serving while the module's tests run
+    config: Path
     archive: Path
     done: subprocess.CompletedProcess[str]
     summary: dict[str, Any]
-    hits: Counter[str]  # path with query -> times asked for
+    hits: Counter[str]  # path with query -> times asked for by the crawl
 
     def url(self, path: str) -> str:
-        return self.base + path
+        return self.site.base + path
+
+
+def crawl(config: Path, archive: Path) -> subprocess.CompletedProcess[str]:
+    """`archiver crawl CONFIG --json` with a deadline: a crawl that hangs fails the test."""
+    try:
+        return run_archiver(
+            "crawl",
+            str(config),
+            "--archive",
+            str(archive),
+            "--json",
+            "--workers",
+            "0",
+            "-s",
+            f"DOWNLOAD_TIMEOUT={DOWNLOAD_TIMEOUT}",
+            timeout=DEADLINE,
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"the crawl did not end within {DEADLINE} s: {exc.stderr!r}"[-3000:])
+
+
+def summary_of(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    (summary,) = json.loads(done.stdout) if done.stdout.strip() else [{}]
+    return dict(summary)
 
 
 @pytest.fixture(scope="module")
@@ -64,25 +90,10 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     # 80 MiB of zeros: over the 64 MiB DOWNLOAD_MAXSIZE once inflated.
     with hs.hostile_site(bomb=gzip_bomb(80)) as site:
         config = site.config(tmp, trap_pages=TRAP_PAGES)
-        try:
-            done = run_archiver(
-                "crawl",
-                str(config),
-                "--archive",
-                str(archive),
-                "--json",
-                "--workers",
-                "0",
-                "-s",
-                f"DOWNLOAD_TIMEOUT={DOWNLOAD_TIMEOUT}",
-                timeout=DEADLINE,
-            )
-        except subprocess.TimeoutExpired as exc:
-            pytest.fail(f"the crawl did not end within {DEADLINE} s: {exc.stderr!r}"[-3000:])
+        done = crawl(config, archive)
         with site.lock:
             hits = Counter(site.hits)
-    (summary,) = json.loads(done.stdout) if done.stdout.strip() else [{}]
-    yield Crawled(site.base, archive, done, summary, hits)
+        yield Crawled(site, config, archive, done, summary_of(done), hits)
 
 
 def responses(archive: Path) -> dict[str, list[Any]]:
@@ -210,3 +221,22 @@ def test_a_page_with_a_lying_charset_is_kept_as_served_and_read_sensibly(
     assert first in document["text"] and last in document["text"]
     assert "Ã" not in document["text"] and "\ufffd" not in document["text"]
     assert decode_html(payload, declared) == served.decode(actual)  # as re-extraction reads it
+
+
+def test_the_next_run_asks_again_only_for_what_failed(crawled: Crawled) -> None:
+    site = crawled.site
+    with site.lock:
+        site.hits.clear()
+    done = crawl(crawled.config, crawled.archive)
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = summary_of(done)
+    with site.lock:
+        again = Counter(urlsplit(p).path for p in site.hits)
+    good = [*site.good_paths(), *hs.READABLE_FAULTS]
+    assert not any(again[p] for p in good), again  # archived already: not fetched again
+    assert summary["articles_written"] == 0
+    assert again[hs.UNAVAILABLE] == 1  # the 503 that said "later" is asked for again
+    assert summary["retry_later"] == 1
+    # Pages that never answered 200 are asked for as new; each fault once more, no more.
+    assert [again[p] for p in (hs.RESET, hs.SLOW, hs.ERROR_500)] == [TRIES] * 3
+    assert again[hs.BOMB] == 1 and summary["requests_by_kind"]["article-retry"] == 1
