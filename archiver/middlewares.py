@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, HtmlResponse, Response
 from scrapy.statscollectors import StatsCollector
@@ -19,6 +20,7 @@ from w3lib.url import safe_url_string
 from archiver.crawl.account import ResourceAccount
 from archiver.crawl.errors import HOST_FAILURES, error_kind
 from archiver.crawl.resources import DeadHosts, ResourcePolicy, host_of, rules_from_settings
+from archiver.crawl.retry import retry_after_seconds
 from archiver.extensions import DiskFullStop, SiteArchiveExtension
 from archiver.store.archive import ArchiveClosedError, SiteArchive
 from archiver.warc import HttpExchange
@@ -349,3 +351,29 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
             except IgnoreRequest as exc:
                 raise redirect_loop(self.crawler, exc) from exc
         return response
+
+
+class RetryLaterMiddleware(RetryMiddleware):
+    """Scrapy's RetryMiddleware, but an answer asking to come back later (a 503 or 429 with
+    a ``Retry-After`` of more than zero seconds) is not retried at once.
+
+    Scrapy retries it right away, RETRY_TIMES over, whatever the server asked. Here it is the
+    page's answer: archived, failed as its status (``http_503``), counted
+    (``archiver/fetch/retry_later``); the next run asks for the page again.
+    """
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        if response.status in self.retry_http_codes and not request.meta.get("dont_retry"):
+            wait = retry_after_seconds(response.headers.get(b"Retry-After"), datetime.now(UTC))
+            if wait:
+                self.crawler.stats.inc_value("archiver/fetch/retry_later")
+                logger.info(
+                    "Not retrying %s now: %s asks to come back in %.0f s",
+                    request.url,
+                    response.status,
+                    wait,
+                )
+                return response
+        return super().process_response(request, response)

@@ -80,6 +80,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, but a redirect to javascript: or mailto: is the page's answer, not a crash.
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "archiver.middlewares.HttpRedirectMiddleware": 600,
+    # Scrapy's, but a 503 or 429 with Retry-After waits for the next run (not retried at once).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.middlewares.RetryLaterMiddleware": 550,
 }
 # Request depth is not used (the spiders follow what the config lists, not link depth).
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}

@@ -274,7 +274,7 @@ def replay(archive: Path, work: Path) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("replay did not start")
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{int(port_file.read_text())}"
+        yield f"http://127.0.0.1:{port_file.read_text().split()[0]}"
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -40,12 +40,13 @@ BOMB_PREFIX = b"<!doctype html><html><head><title>Bomb</title></head><body><p>"
 
 
 @functools.cache
-def gzip_bomb() -> bytes:
-    """1 GiB of zeros after an HTML prefix, gzipped at level 9 a MiB at a time (~1 MB)."""
+def gzip_bomb(mib: int = 1024) -> bytes:
+    """`mib` MiB (1 GiB) of zeros after an HTML prefix, gzipped at level 9 a MiB at a time
+    (~1 MB a GiB)."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)
     parts = [packer.compress(BOMB_PREFIX)]
     zeros = bytes(MB)
-    parts += [packer.compress(zeros) for _ in range(1024)]
+    parts += [packer.compress(zeros) for _ in range(mib)]
     parts.append(packer.flush())
     return b"".join(parts)
 

@@ -94,6 +94,7 @@ class CrawlSummary:
     finish_reason: str
     pages_by_status: dict[str, int] = field(default_factory=dict)
     fetch_errors: dict[str, int] = field(default_factory=dict)
+    retry_later: int = 0  # answers with Retry-After, left for the next run
     requests_by_kind: dict[str, int] = field(default_factory=dict)
     sections_fetched: int = 0
     sources_fetched: dict[str, int] = field(default_factory=dict)
@@ -130,6 +131,7 @@ class CrawlSummary:
             finish_reason=str(stats.get("finish_reason", "unknown")),
             pages_by_status=_by_suffix(stats, _STATUS_PREFIX),
             fetch_errors=_by_suffix(stats, _FETCH_ERROR),
+            retry_later=int(stats.get("archiver/fetch/retry_later", 0)),
             requests_by_kind=_by_suffix(stats, _REQUESTS),
             sections_fetched=int(stats.get("archiver/sections/fetched", 0)),
             sources_fetched=_by_suffix(stats, _SOURCES_FETCHED),
@@ -219,6 +221,8 @@ class CrawlSummary:
             lines.append(f"broken sources: {broken}; source problems: {self.source_problems}")
         if self.fetch_errors:
             lines.append(f"fetch errors (no response): {_pairs(self.fetch_errors)}")
+        if self.retry_later:
+            lines.append(f"asked to come back later (Retry-After): {self.retry_later}")
         resources = self.resources_line()
         if resources:
             lines.append(resources)
