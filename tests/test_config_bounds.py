@@ -280,3 +280,34 @@ def test_shipped_patterns_keep_matching_their_urls() -> None:
     config = load_site_config(REPO / "configs" / "example-de.yaml")
     assert config.articles.matches("https://www.tagesschau.de/ausland/europa/wahl-100.html")
     assert not config.articles.matches("https://www.tagesschau.de/newsticker/liveblog-100.html")
+
+
+# --------------------------------------------------------------------------- -s settings
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "DOWNLOAD_DELAY=inf",
+        "DOWNLOAD_DELAY=nan",
+        "DOWNLOAD_TIMEOUT=1e400",
+        "CONCURRENT_REQUESTS=0",
+        "ARCHIVER_EXTRACT_TIMEOUT=inf",
+    ],
+)
+def test_crawl_refuses_an_unbounded_setting_naming_it(tmp_path: Path, setting: str) -> None:
+    path = write_config(tmp_path, "articles: {}\n")
+    archive = tmp_path / "archive"
+    result = run_archiver("crawl", str(path), "--archive", str(archive), "-s", setting)
+    assert result.returncode == 2, result.stderr
+    name = setting.split("=")[0]
+    assert f"{name} must be a number from" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not archive.exists()
+
+
+def test_settings_within_bounds_are_accepted() -> None:
+    from archiver.cli.base import parse_overrides
+
+    pairs = ["DOWNLOAD_DELAY=3600", "DOWNLOAD_TIMEOUT=2", "CONCURRENT_REQUESTS=1"]
+    assert parse_overrides(pairs) == dict(p.split("=") for p in pairs)

@@ -82,8 +82,8 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
             f"ARCHIVER_REQUISITES_SCOPE must be one of {', '.join(SCOPES)}, got {scope!r}",
             param_hint="--set",
         )
-    for name in ("ARCHIVER_WARC_GZIP_LEVEL", "ARCHIVER_EXTRACT_TIMEOUT", "ARCHIVER_WARC_MAX_AGE"):
-        _check_number(settings, name, 0, 9 if name == "ARCHIVER_WARC_GZIP_LEVEL" else None)
+    for name, (low, high) in NUMBER_BOUNDS.items():
+        _check_number(settings, name, low, high)
     for name in str(settings.get("ARCHIVER_REQUISITES_BLOCK_LISTS", "")).split(","):
         if name.strip() and not Path(name.strip()).is_file():
             raise click.BadParameter(
@@ -92,7 +92,27 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
     return settings
 
 
-def _check_number(settings: dict[str, Any], name: str, low: float, high: float | None) -> None:
+#: Numeric `-s` settings and their bounds: values that would hang a crawl (a delay of `inf`) or
+#: overflow are refused, as the site config's own bounds are.
+NUMBER_BOUNDS: dict[str, tuple[float, float]] = {
+    "ARCHIVER_WARC_GZIP_LEVEL": (0, 9),
+    "ARCHIVER_EXTRACT_TIMEOUT": (0, 86_400),
+    "ARCHIVER_WARC_MAX_AGE": (0, 36_525 * 86_400),
+    "DOWNLOAD_DELAY": (0, 3600),
+    "DOWNLOAD_TIMEOUT": (0, 86_400),
+    "CONCURRENT_REQUESTS": (1, 1000),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": (1, 1000),
+    "RETRY_TIMES": (0, 100),
+    "REDIRECT_MAX_TIMES": (0, 100),
+    "DOWNLOAD_MAXSIZE": (0, 2**40),
+    "DOWNLOAD_WARNSIZE": (0, 2**40),
+    "CLOSESPIDER_TIMEOUT": (0, 36_525 * 86_400),
+    "CLOSESPIDER_ITEMCOUNT": (0, 10**12),
+    "CLOSESPIDER_PAGECOUNT": (0, 10**12),
+}
+
+
+def _check_number(settings: dict[str, Any], name: str, low: float, high: float) -> None:
     """A numeric `-s` setting within its range (a click error, exit 2, otherwise)."""
     if name not in settings:
         return
@@ -100,10 +120,10 @@ def _check_number(settings: dict[str, Any], name: str, low: float, high: float |
         value = float(settings[name])
     except ValueError:
         value = float("nan")
-    if not (value >= low and (high is None or value <= high)):
-        bounds = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
+    if not low <= value <= high:  # NaN fails too
         raise click.BadParameter(
-            f"{name} must be a number {bounds}, got {settings[name]!r}", param_hint="--set"
+            f"{name} must be a number from {low:g} to {high:g}, got {settings[name]!r}",
+            param_hint="--set",
         )
 
 
