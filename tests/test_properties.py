@@ -34,8 +34,8 @@ from archiver.config import (
 )
 from archiver.crawl.feeds import parse_feed
 from archiver.crawl.links import absolute_links
-from archiver.crawl.normalise import UrlCleaner, is_tracking_param
 from archiver.crawl.listing import SourceError, SourceListing, absolute_url
+from archiver.crawl.normalise import UrlCleaner, is_tracking_param
 from archiver.crawl.sitemaps import parse_sitemap, parse_w3c_datetime, sitemaps_in_robots
 from archiver.extraction.extract import extract
 from archiver.replay.urls import (
@@ -356,8 +356,13 @@ AMP_URLS = st.builds(
     st.sampled_from(["example.org", "news.example.org:8080"]),
     st.from_regex(r"\A[a-z0-9/.-]{1,20}\Z"),
     st.sampled_from(
-        ["http://{host}/amp/{path}", "http://{host}/{path}/amp", "http://amp.{host}/{path}",
-         "http://{host}/{path}.amp.html", "http://{host}/{path}?outputType=amp"]
+        [
+            "http://{host}/amp/{path}",
+            "http://{host}/{path}/amp",
+            "http://amp.{host}/{path}",
+            "http://{host}/{path}.amp.html",
+            "http://{host}/{path}?outputType=amp",
+        ]
     ),
 )
 CLEANERS = st.builds(
