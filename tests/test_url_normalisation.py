@@ -152,15 +152,16 @@ def test_archiver_config_exits_2_on_a_bad_urls_block(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- a crawl
 
 
-def article(title: str, canonical: str) -> bytes:
+def article(title: str, canonical: str, amp: bool = False) -> bytes:
     paragraphs = "".join(
         f"<p>{title}: paragraph {i} of a story long enough for the extractor to keep it, "
         "with a few more words about the harbour, the council and the weather.</p>"
         for i in range(8)
     )
     return (
-        f"<!doctype html><html lang=en><head><title>{title}</title>"
-        f'<link rel="canonical" href="{canonical}"></head><body><article><h1>{title}</h1>'
+        f"<!doctype html><html{' amp' if amp else ''} lang=en><head><title>{title}</title>"
+        f'<meta property="og:type" content="article"><link rel="canonical" href="{canonical}">'
+        f"</head><body><article><h1>{title}</h1>"
         f"{paragraphs}</article></body></html>"
     ).encode()
 
@@ -209,6 +210,8 @@ def site() -> Iterator[Site]:
         "/a/x.amp.html",
         "/a/camping.html",
         "/amp/a/z.html",  # its non-AMP page is not found: fetched as linked
+        "/a/y.html",
+        "/a/y-mobile.html",  # an AMP page no URL pattern reveals: its canonical link does
     ]
     server.pages = {
         "/news/": (
@@ -217,9 +220,11 @@ def site() -> Iterator[Site]:
             + "</body></html>"
         ).encode(),
         "/a/x.html": article("Harbour reopens", f"{base}/a/x.html"),
-        "/amp/a/x.html": article("Harbour reopens (AMP)", f"{base}/a/x.html"),
+        "/amp/a/x.html": article("Harbour reopens (AMP)", f"{base}/a/x.html", amp=True),
+        "/a/y.html": article("Council votes", f"{base}/a/y.html"),
+        "/a/y-mobile.html": article("Council votes (AMP)", f"{base}/a/y.html", amp=True),
         "/a/camping.html": article("Camping season", f"{base}/a/camping.html"),
-        "/amp/a/z.html": article("Ferry timetable", f"{base}/amp/a/z.html"),
+        "/amp/a/z.html": article("Ferry timetable", f"{base}/a/z.html", amp=True),
     }
     thread = threading.Thread(target=server.server.serve_forever, daemon=True)
     thread.start()
@@ -269,10 +274,16 @@ def test_a_crawl_fetches_and_stores_each_article_once(site: Site, tmp_path: Path
     assert site.fetched("/a/camping.html") == 1
     assert site.requests.count("/a/z.html") == 1 and site.fetched("/amp/a/z.html") == 1
 
+    # The unrevealed AMP page is fetched (and archived) but makes no second version.
+    assert site.fetched("/a/y-mobile.html") == 1
+    assert summary.to_dict()["articles_written"] == 4, summary.render()
+
     docs = article_documents(archive)
     urls = sorted(d["url"].removeprefix(site.base) for d in docs)
-    assert urls == ["/a/camping.html", "/a/x.html", "/amp/a/z.html"]
-    assert [d["version"] for d in docs] == [1, 1, 1]
+    assert urls == ["/a/camping.html", "/a/x.html", "/a/y.html", "/amp/a/z.html"]
+    assert [d["version"] for d in docs] == [1, 1, 1, 1]
+    z = next(d for d in docs if d["url"].endswith("z.html"))
+    assert z["id"] == article_id(f"{site.base}/a/z.html")  # by its canonical link
 
     # The section snapshot keeps the links as the page gave them (fragments aside).
     snapshot = next((archive / "sections" / "urls").rglob("*.json"))
@@ -284,8 +295,9 @@ def test_a_crawl_fetches_and_stores_each_article_once(site: Site, tmp_path: Path
     site.requests.clear()
     again = crawl_config(config, archive)
     assert again.failure() is None, again.render()
-    assert not [r for r in site.requests if "x." in r or "camping" in r or "/amp/" in r]
-    assert len(article_documents(archive)) == 3
+    refetched = [r for r in site.requests if r.startswith("/a") and r != "/a/z.html"]
+    assert refetched == []
+    assert len(article_documents(archive)) == 4
 
 
 def test_amp_keep_fetches_amp_links_as_linked(site: Site, tmp_path: Path) -> None:

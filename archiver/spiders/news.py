@@ -399,6 +399,11 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             skipped = PageNotExtracted(redirects[0], "not-html")
             self.crawler.signals.send_catch_log(archiver_signals.page_not_extracted, item=skipped)
             return
+        if not response.meta.get("archiver_amp_fallback") and self.is_amp_duplicate(response):
+            # Archived as fetched; its article is (or is being) stored from its own page.
+            stats.inc_value("archiver/articles/amp_duplicate")
+            self.archive.mark_processed(redirects[0])
+            return
         yield FetchedPage(
             url=response.url,
             requested_url=redirects[0],
@@ -410,6 +415,24 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         )
         if self.crawler.settings.getbool("ARCHIVER_REQUISITES"):
             yield from self.page_requisites(response, response.url)
+
+    def is_amp_duplicate(self, response: HtmlResponse) -> bool:
+        """An AMP page (`<html amp>` or `<html ⚡>`) whose canonical page is planned in this
+        run or already archived (with `urls.amp: map`): it would only add a second version."""
+        if not self.cleaner.map_amp or not {"amp", "⚡"} & set(response.css("html").attrib):
+            return False
+        links = response.css('link[rel~="canonical"]::attr(href)').getall()
+        canonical = next(absolute_links(links, response.url), None)
+        if canonical is None or not in_scope(self.config, canonical):
+            return False
+        try:
+            canonical = self.cleaner.clean(canonical)
+        except ValueError:
+            return False
+        if canonical == self.cleaner.clean(response.url):
+            return False
+        assert self.archive is not None
+        return canonical in self.planned or self.archive.is_processed(canonical)
 
     def fetch_failed(self, failure: Failure) -> list[Request]:
         """Count and log a page that could not be used (the recorder archived any response);
@@ -435,4 +458,7 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         self.crawler.stats.inc_value("archiver/links/amp_fallback")
         section = request.cb_kwargs.get("section")
         retry = self.article_request(amp, request.meta.get("archiver_published"), section, None)
-        return [] if retry is None else [retry]
+        if retry is None:
+            return []
+        retry.meta["archiver_amp_fallback"] = True  # its canonical page is the one not found
+        return [retry]
