@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.provisional import urls
 
@@ -35,6 +35,7 @@ from archiver.config import (
 from archiver.crawl.feeds import parse_feed
 from archiver.crawl.links import absolute_links
 from archiver.crawl.listing import SourceError, SourceListing, absolute_url
+from archiver.crawl.normalise import UrlCleaner, is_tracking_param
 from archiver.crawl.sitemaps import parse_sitemap, parse_w3c_datetime, sitemaps_in_robots
 from archiver.extraction.extract import extract
 from archiver.replay.urls import (
@@ -322,6 +323,7 @@ IPV6_URLS = st.builds(
 @FEW
 @given(url=urls() | TEXT_URLS | IPV6_URLS)
 @example(url="http://[::1]:8080/a")
+@example(url="\x1b\xa00")  # urlsplit strips the control, str.strip the no-break space
 def test_normalise_url_returns_a_fixed_point_or_raises_value_error(url: str) -> None:
     try:
         once = normalise_url(url)
@@ -343,6 +345,64 @@ def test_normalised_web_urls_keep_host_port_and_path(url: str) -> None:
     default = {"http": 80, "https": 443}[after.scheme]
     assert after.port == (None if before.port == default else before.port)
     assert after.path == (before.path or "/") and after.query == before.query
+
+
+TRACKED_URLS = st.builds(
+    lambda url, extra: url.split("#")[0] + ("&" if "?" in url else "?") + extra,
+    urls(),
+    st.sampled_from(["utm_source=x", "fbclid=1", "amp=1", "id=2&utm_medium=y"]),
+)
+AMP_URLS = st.builds(
+    lambda host, path, form: form.format(host=host, path=path),
+    st.sampled_from(["example.org", "news.example.org:8080"]),
+    st.from_regex(r"\A[a-z0-9/.-]{1,20}\Z"),
+    st.sampled_from(
+        [
+            "http://{host}/amp/{path}",
+            "http://{host}/{path}/amp",
+            "http://amp.{host}/{path}",
+            "http://{host}/{path}.amp.html",
+            "http://{host}/{path}?outputType=amp",
+        ]
+    ),
+)
+CLEANERS = st.builds(
+    UrlCleaner,
+    strip_tracking=st.booleans(),
+    strip_params=st.frozensets(st.sampled_from(["a", "id", "share"])),
+    keep_params=st.frozensets(st.sampled_from(["ref", "b"])),
+    map_amp=st.booleans(),
+    main_hosts=st.just(frozenset({"www.example.org"})),
+)
+
+
+@FEW
+@given(url=urls() | TEXT_URLS | IPV6_URLS | TRACKED_URLS | AMP_URLS, cleaner=CLEANERS)
+@example(url="http://example.org/amp/amp/amp/x?amp=1&utm_source=a#c", cleaner=UrlCleaner())
+def test_cleaning_a_url_returns_a_fixed_point_or_raises_value_error(
+    url: str, cleaner: UrlCleaner
+) -> None:
+    try:
+        once = cleaner.clean(url)
+    except ValueError:
+        return
+    assert cleaner.clean(once) == once
+    assert cleaner.strip(once) == once
+    assert "#" not in once
+    # Nothing is added: the cleaned URL's parameters are some of the link's, in its order.
+    pieces = [p for p in urlsplit(url).query.split("&") if p]
+    kept = [p for p in urlsplit(once).query.split("&") if p]
+    assert kept == [p for p in pieces if p in kept]
+
+
+@FEW
+@given(url=urls())
+def test_a_url_without_tracking_or_amp_is_left_exactly_as_it_is(url: str) -> None:
+    url = url.split("#")[0]
+    query = urlsplit(url).query
+    assume(not any(is_tracking_param(p.partition("=")[0]) for p in query.split("&")))
+    assume("amp" not in url.lower())
+    assert UrlCleaner().clean(url) == url
 
 
 @FEW

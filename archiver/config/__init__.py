@@ -18,6 +18,7 @@ from archiver.config.parts import (
     ExtractHints,
     RequisiteRules,
     Section,
+    UrlRules,
 )
 from archiver.config.schema import SCHEMA_PATH, config_json_schema, write_config_json_schema
 
@@ -31,6 +32,7 @@ __all__ = [
     "RequisiteRules",
     "Section",
     "SiteConfig",
+    "UrlRules",
     "config_json_schema",
     "load_site_config",
     "main",

@@ -28,6 +28,7 @@ from archiver.config.parts import (
     RequisiteRules,
     Section,
     StrictModel,
+    UrlRules,
 )
 
 __all__ = ["SiteConfig"]
@@ -76,6 +77,11 @@ class SiteConfig(StrictModel):
     )
     extract: ExtractHints = Field(
         default_factory=ExtractHints, description="Optional per-site extraction hints."
+    )
+    urls: UrlRules = Field(
+        default_factory=UrlRules,
+        description="How article links are cleaned before they are fetched: tracking "
+        "parameters and AMP variants mapped to one URL, so each article is fetched once.",
     )
     requisites: RequisiteRules = Field(
         default_factory=RequisiteRules,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -28,6 +28,7 @@ __all__ = [
     "RequisiteRules",
     "Section",
     "StrictModel",
+    "UrlRules",
 ]
 
 
@@ -278,3 +279,49 @@ class ExtractHints(StrictModel):
         description="Extraction trade-off: 'precision' (less noise, may miss text) or "
         "'recall' (more text, may include noise). Default: balanced.",
     )
+
+
+#: A query parameter name in `urls.strip_params` / `urls.keep_params`.
+ParamName = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^&=#\s]+$")]
+
+
+class UrlRules(StrictModel):
+    """How article links are cleaned before they are fetched, so each article is fetched once."""
+
+    strip_tracking: bool = Field(
+        default=True,
+        description="Drop tracking parameters (utm_*, fbclid, gclid, mc_eid, ref, ...: "
+        "courlan's list, matched on whole words) from article links. Default: true.",
+    )
+    strip_params: list[ParamName] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="More query parameters to drop from article links (names, compared "
+        "case-insensitively), e.g. a site's own 'from' or 'share'.",
+        examples=[["share", "from"]],
+    )
+    keep_params: list[ParamName] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Query parameters never dropped (names, compared case-insensitively), "
+        "e.g. a site whose '?ref=' or '?source=' names the article.",
+        examples=[["ref"]],
+    )
+    amp: Literal["map", "keep"] = Field(
+        default="map",
+        description="'map': an AMP link (/amp/..., .../amp, ?amp=1, ?outputType=amp, "
+        "*.amp.html, *.amp, an amp. host) is fetched as its non-AMP page (and as linked if "
+        "that page is not found); 'keep': AMP links are fetched as they are. Default: map.",
+    )
+
+    @model_validator(mode="after")
+    def _not_both(self) -> UrlRules:
+        keep = {p.lower() for p in self.keep_params}
+        for i, name in enumerate(self.strip_params):
+            if name.lower() in keep:
+                raise fail_at(
+                    ("strip_params", i),
+                    f"expected a parameter in strip_params or keep_params, not both: {show(name)}",
+                    name,
+                )
+        return self

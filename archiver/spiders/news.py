@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from archiver import signals as archiver_signals
 from archiver.config import Section, SiteConfig, load_site_config
 from archiver.crawl.errors import error_kind
 from archiver.crawl.links import absolute_links, in_scope, is_article_url, section_for, unique
+from archiver.crawl.normalise import UrlCleaner
 from archiver.crawl.recapture import plan_fetch
 from archiver.crawl.site import crawl_settings, entry_summary, robots_urls
 from archiver.crawl.sources import (
@@ -73,7 +75,9 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             config = load_site_config(resolve_config_path(config, site))
         self.config: SiteConfig = config
         self.allowed_domains = list(self.config.allowed_domains)
-        self.planned: set[str] = set()  # article URLs already decided on in this run
+        self.cleaner = UrlCleaner.for_site(self.config)
+        self.planned: set[str] = set()  # article URLs (cleaned) already decided on in this run
+        self.amp_variants: dict[str, str] = {}  # cleaned URL -> the AMP link it was mapped from
         self.sources_requested: set[str] = set()  # feeds, sitemaps, robots.txt asked for
         self.sources_pending = 0  # ... and not read yet
         self.sources_done: asyncio.Event | None = None
@@ -184,13 +188,12 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             return
         stats.inc_value("archiver/sections/fetched")
         links = unique(absolute_links(response.css("a::attr(href)").getall(), response.url))
-        articles = [u for u in links if is_article_url(self.config, u)]
-        if not articles:
+        entries = self.article_entries([SourceEntry(u, None, None, None) for u in links])
+        if not entries:
             logger.warning("No article links on section page %s", response.url)
-        self.snapshot(response, "section", [{"url": u} for u in articles], section.name, page)
-        yield from self.article_requests(
-            [SourceEntry(u, None, None, None) for u in articles], section.name
-        )
+        # The snapshot keeps the links as found; the requests go to the cleaned URLs.
+        self.snapshot(response, "section", [{"url": e.url} for e, _ in entries], section.name, page)
+        yield from self.article_requests([clean for _, clean in entries], section.name)
         if page < section.max_pages:
             next_url = self.next_page_url(response, section)
             if next_url:
@@ -264,14 +267,36 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
 
     def listed_articles(self, response: Response, listing: SourceListing) -> Iterator[Request]:
         """Snapshot a feed's or sitemap's articles; request them once every source is read."""
-        entries = [e for e in listing.entries if is_article_url(self.config, e.url)]
-        self.snapshot(response, listing.kind, [entry_summary(e) for e in entries])
+        found = self.article_entries(listing.entries)
+        self.snapshot(response, listing.kind, [entry_summary(e) for e, _ in found])
+        entries = [clean for _, clean in found]
         if not self.collecting:  # read after `start` stopped waiting
             yield from self.article_requests(entries, None)
             return
         for entry in entries:
             known = self.listed.get(entry.url)
             self.listed[entry.url] = entry if known is None else merge_entries(known, entry)
+
+    def article_entries(
+        self, entries: Sequence[SourceEntry]
+    ) -> list[tuple[SourceEntry, SourceEntry]]:
+        """The listed entries that are articles, each as found and with its URL cleaned
+        (`urls:` rules: tracking parameters dropped, AMP variants mapped to their page)."""
+        found = []
+        for entry in entries:
+            try:
+                stripped = self.cleaner.strip(entry.url)
+                url = self.cleaner.clean(entry.url)
+            except ValueError:
+                continue
+            if not is_article_url(self.config, url):
+                continue
+            if url != entry.url:
+                self.crawler.stats.inc_value("archiver/links/cleaned")
+            if url != stripped:
+                self.amp_variants.setdefault(url, stripped)
+            found.append((entry, dataclasses.replace(entry, url=url)))
+        return found
 
     def snapshot(
         self,
@@ -297,11 +322,8 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
     ) -> Iterator[Request]:
         """Requests for the listed articles that are new or due for a recapture."""
         stats = self.crawler.stats
-        assert self.archive is not None
         stats.inc_value("archiver/links/articles", len(entries))
         cutoff = self.max_age_cutoff()
-        steps = self.config.crawl.recapture_timedeltas
-        now = datetime.now(UTC)
         for entry in entries:
             if entry.url in self.planned:
                 continue
@@ -310,33 +332,45 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             if cutoff is not None and newest is not None and newest < cutoff:
                 stats.inc_value("archiver/articles/too_old")
                 continue
-            plan = plan_fetch(
-                self.archive,
-                entry.url,
-                steps=steps,
-                now=now,
-                published=entry.published,
-                from_published=self.config.crawl.recapture_from == "published",
-            )
-            if not plan.fetch:
-                stats.inc_value(f"archiver/articles/skipped/{plan.reason}")
-                continue
-            # Duplicates are dropped above; not filtering lets a redirect reach a page that was
-            # also listed under its own URL, so the URL that was listed gets its capture too.
-            yield Request(
-                entry.url,
-                dont_filter=True,
-                callback=self.parse_article,
-                errback=self.fetch_failed,
-                headers=plan.headers or None,
-                cb_kwargs={"section": section or section_for(self.config, entry.url)},
-                meta={
-                    "archiver_kind": "article",
-                    "archiver_reason": str(plan.reason),
-                    "handle_httpstatus_list": [304],
-                },
-                priority=1,
-            )
+            amp = self.amp_variants.get(entry.url)
+            request = self.article_request(entry.url, entry.published, section, amp)
+            if request is not None:
+                yield request
+
+    def article_request(
+        self, url: str, published: datetime | None, section: str | None, amp: str | None
+    ) -> Request | None:
+        """The request for one article URL, unless it is archived and not due (None)."""
+        assert self.archive is not None
+        plan = plan_fetch(
+            self.archive,
+            url,
+            steps=self.config.crawl.recapture_timedeltas,
+            now=datetime.now(UTC),
+            published=published,
+            from_published=self.config.crawl.recapture_from == "published",
+        )
+        if not plan.fetch:
+            self.crawler.stats.inc_value(f"archiver/articles/skipped/{plan.reason}")
+            return None
+        # Duplicates are dropped by `planned`; not filtering lets a redirect reach a page that
+        # was also listed under its own URL, so the URL that was listed gets its capture too.
+        return Request(
+            url,
+            dont_filter=True,
+            callback=self.parse_article,
+            errback=self.fetch_failed,
+            headers=plan.headers or None,
+            cb_kwargs={"section": section or section_for(self.config, url)},
+            meta={
+                "archiver_kind": "article",
+                "archiver_reason": str(plan.reason),
+                "archiver_amp_variant": amp,
+                "archiver_published": published,
+                "handle_httpstatus_list": [304],
+            },
+            priority=1,
+        )
 
     def next_page_url(self, response: TextResponse, section: Section) -> str | None:
         """The pagination link of a listing page, within the allowed hosts."""
@@ -365,6 +399,11 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             skipped = PageNotExtracted(redirects[0], "not-html")
             self.crawler.signals.send_catch_log(archiver_signals.page_not_extracted, item=skipped)
             return
+        if not response.meta.get("archiver_amp_fallback") and self.is_amp_duplicate(response):
+            # Archived as fetched; its article is (or is being) stored from its own page.
+            stats.inc_value("archiver/articles/amp_duplicate")
+            self.archive.mark_processed(redirects[0])
+            return
         yield FetchedPage(
             url=response.url,
             requested_url=redirects[0],
@@ -377,12 +416,31 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         if self.crawler.settings.getbool("ARCHIVER_REQUISITES"):
             yield from self.page_requisites(response, response.url)
 
-    def fetch_failed(self, failure: Failure) -> None:
-        """Count and log a page that could not be used (the recorder archived any response)."""
+    def is_amp_duplicate(self, response: HtmlResponse) -> bool:
+        """An AMP page (`<html amp>` or `<html ⚡>`) whose canonical page is planned in this
+        run or already archived (with `urls.amp: map`): it would only add a second version."""
+        if not self.cleaner.map_amp or not {"amp", "⚡"} & set(response.css("html").attrib):
+            return False
+        links = response.css('link[rel~="canonical"]::attr(href)').getall()
+        canonical = next(absolute_links(links, response.url), None)
+        if canonical is None or not in_scope(self.config, canonical):
+            return False
+        try:
+            canonical = self.cleaner.clean(canonical)
+        except ValueError:
+            return False
+        if canonical == self.cleaner.clean(response.url):
+            return False
+        assert self.archive is not None
+        return canonical in self.planned or self.archive.is_processed(canonical)
+
+    def fetch_failed(self, failure: Failure) -> list[Request]:
+        """Count and log a page that could not be used (the recorder archived any response);
+        an AMP link whose mapped page is not found (404, 410) is fetched as it was linked."""
         request = failure.request if hasattr(failure, "request") else None
         kind = (request.meta.get("archiver_kind") if request else None) or "page"
         if request is not None and request.meta.get("archiver_gone"):
-            return  # a takedown: recorded in the catalog and counted by the recorder
+            return []  # a takedown: recorded in the catalog and counted by the recorder
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else error_kind(failure.value)
         if reason == "too-large" and kind == "article" and failure.check(IgnoreRequest):
@@ -394,3 +452,13 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         if kind in ("feed", "sitemap", "robots"):
             self.source_finished()
         logger.warning("Could not fetch %s %s: %s", kind, request.url if request else "?", reason)
+        amp = request.meta.get("archiver_amp_variant") if request is not None else None
+        if request is None or not amp or reason not in ("http_404", "http_410"):
+            return []
+        self.crawler.stats.inc_value("archiver/links/amp_fallback")
+        section = request.cb_kwargs.get("section")
+        retry = self.article_request(amp, request.meta.get("archiver_published"), section, None)
+        if retry is None:
+            return []
+        retry.meta["archiver_amp_fallback"] = True  # its canonical page is the one not found
+        return [retry]

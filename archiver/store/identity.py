@@ -10,9 +10,21 @@ from urllib.parse import urlsplit, urlunsplit
 PAGE_RESOURCES_URI = "urn:archiver:page-resources:"
 
 
+#: What `urlsplit` strips from the front of a URL (C0 controls and space, as WHATWG says).
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+
+
+def _trim(url: str) -> str:
+    """Leading and trailing whitespace and leading C0 controls, until none is left (one pass
+    of each could uncover the other: `"\x1b\xa0/a"`), so normalising twice changes nothing."""
+    while (trimmed := url.strip().lstrip(_C0_OR_SPACE)) != url:
+        url = trimmed
+    return url
+
+
 def normalise_url(url: str) -> str:
     """Lower-case scheme and host, drop the fragment and a default port; ValueError if bad."""
-    parts = urlsplit(url.strip())
+    parts = urlsplit(_trim(url))
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:
