@@ -31,8 +31,9 @@ from archiver.demo_site.markup import is_paragraph, plain_text
 from tests.oneoff_site import send
 
 DAY = "/news/2026/11/30/"
-#: The article rule of the site's config: the good articles and every fault page match it.
-ARTICLE_RULE = r"/news/\d{4}/\d{2}/\d{2}/[\w-]+$"
+#: The article rule of the site's config: the good articles and every fault page match it, and
+#: so do their variants with a query string or fragment (so only URL cleaning folds them).
+ARTICLE_RULE = r"/news/\d{4}/\d{2}/\d{2}/[\w-]+(?:$|[?#])"
 GOOD_ARTICLES = 6
 #: Seconds between two bytes of the slow drip (the test's DOWNLOAD_TIMEOUT is far shorter
 #: than the drip's whole body takes).
@@ -40,6 +41,7 @@ DRIP_INTERVAL = 0.5
 DRIP_BYTES = 400
 RETRY_AFTER = "120"
 TRAP = "/archive/"
+AMP_PREFIX = "/amp"  # /amp/news/...: the AMP version of a good article
 
 # Fault pages: each is linked from the home page and matches the article rule.
 RESET = DAY + "connection-reset"
@@ -140,6 +142,8 @@ class Handler(BaseHTTPRequestHandler):
         answer = ROUTES.get(path)
         if answer is None and path in self.site.good_paths():
             answer = good_article
+        if answer is None and path.removeprefix(AMP_PREFIX) in self.site.good_paths():
+            answer = amp_article
         if answer is None:
             send(self, 404, b"<h1>Not found</h1>", "text/html; charset=utf-8")
         else:
@@ -162,8 +166,21 @@ def html(status: int, text: str, charset: str = "utf-8") -> Answer:
     return answer
 
 
+def variants() -> list[str]:
+    """Good articles linked again under tracking parameters, a fragment and AMP addresses."""
+    return [
+        f"{good_path(0)}?utm_source=twitter&utm_medium=social",
+        f"{good_path(0)}#comments",
+        f"{good_path(1)}?fbclid=IwAR0x2b",
+        f"{AMP_PREFIX}{good_path(1)}",
+        f"{good_path(2)}?amp=1",
+        f"{good_path(2)}?utm_campaign=newsletter#top",
+    ]
+
+
 def home(handler: Handler, site: HostileSite) -> None:
-    links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in [*site.good_paths(), *LINKED])
+    listed = [*site.good_paths(), *variants(), *LINKED]
+    links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in listed)
     page = (
         "<!DOCTYPE html><html><head><title>The Hostile Herald</title></head><body>"
         f'<ul>{links}</ul><a href="{TRAP}?page=1">Archive</a></body></html>'
@@ -174,6 +191,15 @@ def home(handler: Handler, site: HostileSite) -> None:
 def good_article(handler: Handler, site: HostileSite) -> None:
     i = site.good_paths().index(urlsplit(handler.path).path)
     send(handler, 200, article_html(stories()[i]).encode(), "text/html; charset=utf-8")
+
+
+def amp_article(handler: Handler, site: HostileSite) -> None:
+    """The AMP version of a good article: marked as AMP, its canonical link the article."""
+    path = urlsplit(handler.path).path.removeprefix(AMP_PREFIX)
+    canonical = f'<link rel="canonical" href="{site.base}{path}">'
+    page = article_html(stories()[site.good_paths().index(path)], extra_head=canonical)
+    page = page.replace('<html lang="en">', '<html amp lang="en">', 1)
+    send(handler, 200, page.encode(), "text/html; charset=utf-8")
 
 
 def trap(handler: Handler, site: HostileSite) -> None:
@@ -296,8 +322,8 @@ LINKED = (
     BOMB,
 )
 
-#: Every path the site answers (besides the good articles), whatever its query: a good
-#: article's `utm_*` variants already answer as the article does; an AMP URL is one more row.
+#: Every path the site answers (besides the good articles and their AMP versions under
+#: AMP_PREFIX), whatever its query: a good article's `utm_*` variants answer as it does.
 ROUTES: dict[str, Answer] = {
     "/": home,
     "/robots.txt": robots,

@@ -129,6 +129,15 @@ def test_every_good_page_is_archived_exactly_once(crawled: Crawled) -> None:
     assert crawled.summary["articles_written"] == len(good)
 
 
+def test_tracking_and_amp_variants_are_fetched_as_the_article_once(crawled: Crawled) -> None:
+    site = crawled.site
+    asked = list(crawled.hits.elements())
+    for path in site.good_paths()[:3]:  # each linked under variants too
+        assert [h for h in asked if urlsplit(h).path == path] == [path]  # clean, once
+    assert not [h for h in asked if "utm_" in h or "fbclid" in h or "amp" in h], asked
+    assert crawled.summary["articles_written"] == len(site.good_paths()) + len(hs.READABLE_FAULTS)
+
+
 def test_each_fault_is_counted_under_its_kind(crawled: Crawled) -> None:
     summary = crawled.summary
     # No answer at all: each try counted (Scrapy retries RETRY_TIMES), a loop once.
