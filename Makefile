@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck pytest browser clean
+.PHONY: demo test lint typecheck pytest browser redis clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
-test: $(STAMP) browser lint typecheck pytest
+test: $(STAMP) browser redis lint typecheck pytest
 
 # The browser tests drive Debian's Chromium (headless). Installed here when apt-get can; where it
 # cannot, those tests skip and say why (CI sets ARCHIVER_REQUIRE_BROWSER=1: they fail instead).
@@ -25,6 +25,14 @@ browser:
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "chromium is not installed and cannot be installed here: browser tests will skip"; fi; }
+
+# The distributed-crawl tests start their own redis-server (Debian's) on 127.0.0.1. Installed here
+# when apt-get can; where it cannot, those tests skip and say why (CI: ARCHIVER_REQUIRE_REDIS=1).
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+	  else echo "redis-server is not installed and cannot be installed here: distributed tests will skip"; fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check archiver tests benchmarks scripts
