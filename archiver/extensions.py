@@ -10,7 +10,7 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.extensions.spiderstate import SpiderState
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
@@ -23,6 +23,7 @@ from archiver.jobs.recovery import recover_site
 from archiver.jobs.summary import DISK_FULL_MESSAGE, DISK_FULL_WRITES, progress_line
 from archiver.store.archive import SiteArchive
 from archiver.store.locking import SiteLock, acquire_site_lock
+from archiver.store.shared import SharedState, worker_name
 from archiver.store.warcinfo import build_warcinfo
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,7 @@ class SiteArchiveExtension:
             if recovered:
                 for line in recovered.render().splitlines():
                     logger.warning("%s", line)
+            shared = join_shared_run(crawler, site)
             archive = SiteArchive(
                 archive_dir,
                 site,
@@ -159,6 +161,8 @@ class SiteArchiveExtension:
                 max_warc_size=settings.getint("ARCHIVER_WARC_MAX_SIZE"),
                 gzip_level=settings.getint("ARCHIVER_WARC_GZIP_LEVEL"),
                 max_warc_age=settings.getfloat("ARCHIVER_WARC_MAX_AGE"),
+                shared=shared,
+                warc_prefix=f"{site}-{worker_name()}" if shared is not None else None,
             )
         except BaseException:
             if lock is not None:
@@ -275,3 +279,69 @@ class CrawlProgress:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self._task is not None and self._task.running:
             self._task.stop()
+
+
+def join_shared_run(crawler: Crawler, site: str) -> SharedState | None:
+    """With ARCHIVER_REDIS_URL, this worker's place in the site's distributed run (kept on the
+    crawler for the scheduler); None for a crawl of one machine."""
+    url = crawler.settings.get("ARCHIVER_REDIS_URL")
+    if not url:
+        return None
+    lease = crawler.settings.getfloat("ARCHIVER_REDIS_LEASE")
+    shared = SharedState.connect(url, site, lease=lease)
+    shared.join()
+    crawler.archiver_shared = shared  # type: ignore[attr-defined]
+    return shared
+
+
+class SharedRunExtension:
+    """A worker's part in a distributed run (ARCHIVER_REDIS_URL): it renews its lease (putting
+    back the requests of workers whose lease ran out), waits while more requests may come, and
+    leaves the run when it closes (`archiver.store.shared`)."""
+
+    def __init__(self, crawler: Crawler, shared: SharedState) -> None:
+        self.shared = shared
+        self.stats = crawler.stats
+        assert self.stats is not None and shared.keys is not None
+        self.stats.set_value("archiver/redis/run", shared.keys.run)
+        self.stats.set_value("archiver/redis/worker", shared.worker)
+        self.stats.set_value("archiver/redis/started", int(shared.starter))
+        self._renewal = task.LoopingCall(self._renew)
+        self._renewal.start(shared.lease / 3, now=False)
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SharedRunExtension:
+        shared: SharedState | None = getattr(crawler, "archiver_shared", None)
+        if shared is None:
+            raise NotConfigured("not a distributed crawl (no ARCHIVER_REDIS_URL)")
+        return cls(crawler, shared)
+
+    def _renew(self) -> None:
+        try:
+            returned = self.shared.renew(force=True)
+        except Exception:  # Redis away for a moment: the next renewal tries again
+            logger.exception("Could not renew this worker's lease")
+            return
+        if returned:
+            assert self.stats is not None
+            self.stats.inc_value("archiver/redis/returned", returned)
+
+    def spider_idle(self, spider: Spider) -> None:
+        """Nothing to do here now: the starter has read every source; wait while requests may
+        still come (the starter reads sources, or a worker that may die holds requests)."""
+        if self.shared.starter:
+            self.shared.sources_read()
+        self._renew()
+        if self.shared.more_may_come():
+            raise DontCloseSpider
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self._renewal.running:
+            self._renewal.stop()
+        if self.shared.keys is not None:
+            last = self.shared.leave()
+            logger.info(
+                "Left the distributed run%s", " (the last worker: run ended)" if last else ""
+            )

@@ -15,6 +15,11 @@ NEWSPIDER_MODULE = "archiver.spiders"
 
 # Where the archive lives, and how WARC files roll over.
 ARCHIVER_ARCHIVE_DIR = "archive"
+# Distributed crawling: the Redis server the workers share (redis://HOST:PORT/DB; empty: one
+# machine), and how long a worker's lease lasts (seconds) without renewal before the others
+# take back the requests it had.
+ARCHIVER_REDIS_URL = ""
+ARCHIVER_REDIS_LEASE = 30.0
 ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
 # Seconds after which a WARC file rolls over, at its next record, whatever its size (0: never).
 ARCHIVER_WARC_MAX_AGE = 0
@@ -91,6 +96,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "archiver.extensions.SiteArchiveExtension": 100,
+    "archiver.extensions.SharedRunExtension": 110,  # only with ARCHIVER_REDIS_URL
     "archiver.extensions.CrawlProgress": 500,
     # Scrapy's, but a full disk stops the crawl with a message, not a traceback.
     "scrapy.extensions.spiderstate.SpiderState": None,

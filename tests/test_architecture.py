@@ -34,6 +34,7 @@ LAYERS: list[set[str]] = [
         "middlewares",
         "pipelines",
         "queues",
+        "redis_scheduler",
         "spiders",
         "runner",
     },

@@ -41,6 +41,21 @@ def take_site_lock(archive_dir: Path, site: str) -> SiteLock:
         raise Failed(str(full)) from exc
 
 
+def check_redis(url: str) -> None:
+    """The Redis server of a distributed crawl answers (exit 1 saying why, otherwise)."""
+    try:
+        import redis
+        import scrapy_redis  # noqa: F401 -- the shared queue
+    except ImportError as exc:
+        raise Failed(
+            f"distributed crawling needs {exc.name}: pip install 'archiver[distributed]'"
+        ) from exc
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=10).ping()
+    except (ValueError, redis.RedisError) as exc:
+        raise Failed(f"cannot reach Redis at {url}: {exc}") from exc
+
+
 @cli.command()
 @click.argument("configs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @archive_option
@@ -59,6 +74,14 @@ def take_site_lock(archive_dir: Path, site: str) -> SiteLock:
     is_flag=True,
     help="Continue the interrupted run of each site where it stopped (its queued requests).",
 )
+@click.option(
+    "--redis",
+    "redis_url",
+    envvar="ARCHIVER_REDIS_URL",
+    metavar="redis://HOST:PORT/DB",
+    help="Crawl together with every other worker given this Redis server: a shared queue "
+    "of articles and shared URL state (env ARCHIVER_REDIS_URL).",
+)
 @json_option
 @click.option("-v", "--verbose", is_flag=True, help="Log every request (DEBUG).")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and the summary.")
@@ -70,6 +93,7 @@ def crawl(
     workers: int | None,
     no_extract: bool,
     resume: bool,
+    redis_url: str | None,
     as_json: bool,
     verbose: bool,
     quiet: bool,
@@ -81,6 +105,7 @@ def crawl(
         archiver crawl configs/demo.yaml --archive archive/
         archiver crawl configs/demo.yaml --resume     # after Ctrl-C
         archiver crawl configs/demo.yaml --no-extract && archiver reextract
+        archiver crawl configs/demo.yaml --redis redis://10.0.0.5:6379/0 --archive w1/
 
     Only what is new, or due for a recapture (crawl.recapture), is fetched; unchanged pages
     become WARC revisit records. Progress goes to stderr, then a summary per site; with --json
@@ -99,6 +124,14 @@ def crawl(
         settings["ARCHIVER_EXTRACT_WORKERS"] = workers
     if no_extract:
         settings["ARCHIVER_EXTRACT_ENABLED"] = False
+    if redis_url:
+        if resume:
+            raise click.BadParameter(
+                "a distributed crawl keeps its queue in Redis: there is nothing to resume",
+                param_hint="--resume",
+            )
+        check_redis(redis_url)
+        settings["ARCHIVER_REDIS_URL"] = redis_url
     from archiver.runner import run_crawls  # imports Scrapy only when crawling
 
     with ExitStack() as held:  # one crawl per site at a time; released when the crawls end

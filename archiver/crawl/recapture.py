@@ -1,5 +1,6 @@
 """When an archived article is fetched again: the `crawl.recapture` policy (pure functions), and
-`plan_fetch`, which applies it to a URL's state in a site archive's catalog."""
+`plan_fetch`, which applies it to a URL's state in a site archive (its catalog, or the
+state the workers of a distributed crawl share)."""
 
 from __future__ import annotations
 
@@ -127,21 +128,20 @@ def plan_fetch(
     `published` is a date a feed or sitemap gave for it; it is kept (in the archive's catalog)
     as the base of the recapture steps until the page itself says otherwise.
     """
-    catalog = archive.catalog
     key = normalise_url(url)
-    state = catalog.url_state(key)
+    state = archive.url_state(key)
     if published is not None and (state is None or state.published is None):
         state = dataclasses.replace(
             state or UrlState(url=key, site=archive.site), published=published.isoformat()
         )
-        catalog.put_url_state(state)  # committed with the next capture
+        archive.put_url_state(state)  # committed with the next capture
     history = history_of(state)
     if (
         history is not None
         and not history.processed
         and state is not None
         and state.record_id is not None
-        and catalog.is_pending(state.record_id)
+        and archive.catalog.is_pending(state.record_id)
     ):  # captured by an archive-only crawl: archived, its extraction is `archiver reextract`'s
         history = dataclasses.replace(history, processed=True)
     reason = fetch_reason(history, steps, now, from_published=from_published)

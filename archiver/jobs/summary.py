@@ -86,6 +86,33 @@ def resource_counts(stats: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def distributed_counts(stats: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The worker's part in a distributed run, or None for a crawl of one machine."""
+    run = stats.get("archiver/redis/run")
+    if not run:
+        return None
+    return {
+        "run": str(run),
+        "worker": str(stats.get("archiver/redis/worker", "")),
+        "started": bool(stats.get("archiver/redis/started", 0)),
+        "queued": int(stats.get("archiver/redis/enqueued", 0)),
+        "taken": int(stats.get("archiver/redis/taken", 0)),
+        "returned": int(stats.get("archiver/redis/returned", 0)),
+    }
+
+
+def distributed_line(part: Mapping[str, Any]) -> str:
+    """``distributed run R, worker W (started it): 30 articles queued, 14 taken ...``."""
+    role = "started it" if part["started"] else "joined it"
+    line = (
+        f"distributed run {part['run']}, worker {part['worker']} ({role}): "
+        f"{part['queued']} article requests queued, {part['taken']} taken from the queue"
+    )
+    if part["returned"]:
+        line += f", {part['returned']} put back from workers that died"
+    return line
+
+
 @dataclass
 class CrawlSummary:
     """What one crawl did, for the closing report and the exit status."""
@@ -120,6 +147,8 @@ class CrawlSummary:
     warc_bytes: int = 0
     elapsed_seconds: float = 0.0
     disk_full: str | None = None  # the write that found no room and stopped the crawl
+    # A distributed crawl: {"run", "worker", "started"} and the shared queue's counts.
+    distributed: dict[str, Any] | None = None
 
     @classmethod
     def from_stats(cls, site: str, stats: Mapping[str, Any]) -> CrawlSummary:
@@ -156,6 +185,7 @@ class CrawlSummary:
             warc_files=int(stats.get("archiver/warc/files", 0)),
             warc_bytes=int(stats.get("archiver/warc/bytes", 0)),
             elapsed_seconds=elapsed,
+            distributed=distributed_counts(stats),
             disk_full=stats.get(DISK_FULL_MESSAGE),
         )
 
@@ -173,6 +203,8 @@ class CrawlSummary:
             return self.disk_full
         if self.finish_reason != "finished":
             return f"the crawl did not finish (finish reason: {self.finish_reason})"
+        if self.distributed is not None and not self.distributed["started"]:
+            return None  # it joined a run: the worker that started it read the sources
         if self.sections_fetched + sum(self.sources_fetched.values()) == 0:
             return "no section page, feed or sitemap could be fetched"
         accounted = (
@@ -233,6 +265,8 @@ class CrawlSummary:
                 f"archive only: {self.extraction_deferred} article pages left for "
                 "`archiver reextract`"
             )
+        if self.distributed is not None:
+            lines.append(distributed_line(self.distributed))
         revisits = _pairs(self.revisits) or "none"
         lines.append(
             f"WARC: {self.warc_records} records (revisits: {revisits}) in {self.warc_files} "

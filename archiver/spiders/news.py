@@ -49,6 +49,8 @@ DEFAULT_NEXT_PAGE = (
 
 #: How long the crawl waits for feeds and sitemaps before walking the sections without them.
 SOURCES_WAIT_SECONDS = 300.0
+#: The scheduler of a distributed crawl (ARCHIVER_REDIS_URL).
+DISTRIBUTED_SCHEDULER = "archiver.redis_scheduler.SharedScheduler"
 #: Sitemap indexes listing indexes are followed this deep.
 MAX_SITEMAP_DEPTH = 3
 
@@ -90,6 +92,8 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         assert isinstance(spider, NewsSpider)
         spider.apply_config_settings()
         spider.name_archive()
+        if crawler.settings.get("ARCHIVER_REDIS_URL"):  # articles in the run's Redis queue
+            crawler.settings.set("SCHEDULER", DISTRIBUTED_SCHEDULER, priority="spider")
         return spider
 
     def apply_config_settings(self) -> None:
@@ -116,6 +120,12 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         gives no dates, lists it too.
         """
         self.sources_done = asyncio.Event()
+        shared = self.archive.shared if self.archive is not None else None
+        if shared is not None and not shared.starter:
+            logger.info(
+                "Joined a running crawl of %s: taking articles from its queue", self.site_key
+            )
+            return  # the worker that started the run reads the sources
         requests = [
             self.source_request(str(url), "feed", self.parse_feed) for url in self.config.feeds
         ]
@@ -325,9 +335,8 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         stats.inc_value("archiver/links/articles", len(entries))
         cutoff = self.max_age_cutoff()
         for entry in entries:
-            if entry.url in self.planned:
+            if not self.claim(entry.url):
                 continue
-            self.planned.add(entry.url)
             newest = newest_date(entry)
             if cutoff is not None and newest is not None and newest < cutoff:
                 stats.inc_value("archiver/articles/too_old")
@@ -432,7 +441,23 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         if canonical == self.cleaner.clean(response.url):
             return False
         assert self.archive is not None
-        return canonical in self.planned or self.archive.is_processed(canonical)
+        return self.claimed(canonical) or self.archive.is_processed(canonical)
+
+    def claim(self, url: str) -> bool:
+        """Whether `url` is planned here first in this run (by any worker, in a distributed
+        crawl): each article URL is decided on once per run."""
+        shared = self.archive.shared if self.archive is not None else None
+        if shared is not None:
+            self.planned.add(url)
+            return shared.claim(url)
+        if url in self.planned:
+            return False
+        self.planned.add(url)
+        return True
+
+    def claimed(self, url: str) -> bool:
+        shared = self.archive.shared if self.archive is not None else None
+        return shared.claimed(url) if shared is not None else url in self.planned
 
     def fetch_failed(self, failure: Failure) -> list[Request]:
         """Count and log a page that could not be used (the recorder archived any response);

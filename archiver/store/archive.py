@@ -35,6 +35,7 @@ from archiver.store.rows import (
     record_location,
     snapshot_row,
 )
+from archiver.store.shared import SharedState
 from archiver.store.urlstate import Fetch, observe_fetch, observe_processed
 from archiver.store.versions import PreviousVersion, next_version
 from archiver.warc import HttpExchange, RecordLocation, WarcWriter
@@ -156,10 +157,15 @@ class SiteArchive:
         max_warc_size: int = 1_000_000_000,
         gzip_level: int = DEFAULT_GZIP_LEVEL,
         max_warc_age: float = 0,
+        shared: SharedState | None = None,
+        warc_prefix: str | None = None,
     ) -> None:
         self.layout = ArchiveLayout(root)
         self.site = site
         self.catalog = Catalog(self.layout.catalog_path)
+        # In a distributed crawl, what decides what to fetch (URL state, newest versions) is
+        # read from and written to the workers' shared state too (the catalog keeps its copy).
+        self.shared = shared
         # Each WARC file's index is made as its records are written, and written (in the
         # background) when the file closes; close() waits for it. Until then replay reads the
         # lines from the file's open index, written as the records are.
@@ -167,7 +173,7 @@ class SiteArchive:
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"cdxj-{site}")
         self.writer = WarcWriter(
             self.layout.warc_dir(site),
-            site,
+            warc_prefix or site,
             warcinfo=warcinfo,
             max_size=max_warc_size,
             max_age=max_warc_age,
@@ -225,9 +231,22 @@ class SiteArchive:
             row = None
         return record_location(row) if row is not None else None
 
+    def url_state(self, key: str) -> UrlState | None:
+        """The incremental state of a (normalised) article URL: the workers' shared one in a
+        distributed crawl, else the catalog's."""
+        if self.shared is not None:
+            return self.shared.url_state(key)
+        return self.catalog.url_state(key)
+
+    def put_url_state(self, state: UrlState) -> None:
+        """Keep a URL's state (in the catalog, committed with the next write; and shared)."""
+        self.catalog.put_url_state(state)
+        if self.shared is not None:
+            self.shared.put_url_state(state)
+
     def _observe(self, state_url: str, exchange: HttpExchange, capture: Capture) -> Capture:
         key = normalise_url(state_url)
-        state = self.catalog.url_state(key) or UrlState(url=key, site=self.site)
+        state = self.url_state(key) or UrlState(url=key, site=self.site)
         headers = exchange.response_headers
         fetch = Fetch(
             date=capture.record.date,
@@ -241,7 +260,7 @@ class SiteArchive:
             url=exchange.url,
         )
         new_state, event = observe_fetch(state, fetch)
-        self.catalog.put_url_state(new_state)
+        self.put_url_state(new_state)
         if event is None:
             return capture
         self.catalog.add_event(event)
@@ -250,7 +269,7 @@ class SiteArchive:
 
     def is_processed(self, state_url: str) -> bool:
         """Whether the newest 200 capture of an article URL went through extraction."""
-        state = self.catalog.url_state(normalise_url(state_url))
+        state = self.url_state(normalise_url(state_url))
         return state is not None and state.processed
 
     def mark_processed(
@@ -258,10 +277,10 @@ class SiteArchive:
     ) -> None:
         """The newest capture of an article URL went through extraction (whatever came of it)."""
         key = normalise_url(state_url)
-        state = self.catalog.url_state(key)
+        state = self.url_state(key)
         if state is None:
             return
-        self.catalog.put_url_state(observe_processed(state, article_id, published))
+        self.put_url_state(observe_processed(state, article_id, published))
         self.catalog.commit()
 
     def defer_extraction(
@@ -401,12 +420,12 @@ class SiteArchive:
         """The new version to write, or the stored one when nothing changed (then done)."""
         self._check_open()
         art_id = article_id(url, extracted.canonical_url)
-        latest = self.catalog.latest_version(art_id)
+        latest = self._latest(art_id)
         stored: dict[str, Any] | None = None
         previous: PreviousVersion | None = None
         if latest is not None:
-            stored = self._read_document(latest.json_path)
-            previous = PreviousVersion(latest.version, latest.fetched_at, stored)
+            stored = latest[1]
+            previous = PreviousVersion(latest[0].version, latest[0].fetched_at, stored)
         fields = _capture_fields(
             extracted,
             art_id=art_id,
@@ -422,14 +441,29 @@ class SiteArchive:
             assert latest is not None and stored is not None  # unchanged from a stored version
             self.articles_unchanged += 1
             self._processed(requested_url or url, art_id, extracted.published)
+            row = latest[0]
             return StoredArticle(
-                art_id, latest.version, self.layout.root / latest.json_path, False, stored
+                art_id, row.version, self.layout.root / row.json_path, False, stored
             )
         path = self.layout.article_path(self.site, art_id, response.date, article.version)
         state_url = requested_url or url
         return _ArticlePlan(
             article, article.to_json_bytes(), path, response, state_url, extracted.published
         )
+
+    def _latest(self, art_id: str) -> tuple[ArticleRow, dict[str, Any] | None] | None:
+        """The newest stored version of an article (its row, its document): in a distributed
+        crawl the newest any worker stored (its row as this archive would file it)."""
+        if self.shared is not None:
+            document = self.shared.latest_document(art_id)
+            if document is not None:
+                path = self.layout.article_path(
+                    self.site, art_id, document["fetched_at"], int(document["version"])
+                )
+                rel = path.relative_to(self.layout.root).as_posix()
+                return ArticleRow.from_document(document, rel), document
+        row = self.catalog.latest_version(art_id)
+        return (row, self._read_document(row.json_path)) if row is not None else None
 
     def _record_article(self, plan: _ArticlePlan) -> StoredArticle:
         """The written document's WARC metadata record and catalog rows; out of space
@@ -459,14 +493,16 @@ class SiteArchive:
         self.catalog.index_for_search(document)
         self._processed(plan.state_url, article.id, plan.published)
         self.catalog.commit()
+        if self.shared is not None:
+            self.shared.put_latest_document(document)
         self.articles_written += 1
         return StoredArticle(article.id, article.version, plan.path, True, document)
 
     def _processed(self, state_url: str, art_id: str, published: str | None) -> None:
         key = normalise_url(state_url)
-        state = self.catalog.url_state(key)
+        state = self.url_state(key)
         if state is not None:
-            self.catalog.put_url_state(observe_processed(state, art_id, published))
+            self.put_url_state(observe_processed(state, art_id, published))
 
     def record_page_resources(self, page: RecordLocation, report: PageResourceReport) -> None:
         """Keep what became of a captured page's resources: a metadata record linked to the
