@@ -15,6 +15,10 @@ NEWSPIDER_MODULE = "archiver.spiders"
 
 # Where the archive lives, and how WARC files roll over.
 ARCHIVER_ARCHIVE_DIR = "archive"
+# Where `-a site=NAME` finds NAME.yaml (None: configs/ under the working directory). A Scrapyd
+# job runs in Scrapyd's directory: give it an absolute one (schedule.json
+# `-d setting=ARCHIVER_CONFIG_DIR=/srv/configs`), and an absolute ARCHIVER_ARCHIVE_DIR.
+ARCHIVER_CONFIG_DIR = None
 ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
 # Seconds after which a WARC file rolls over, at its next record, whatever its size (0: never).
 ARCHIVER_WARC_MAX_AGE = 0
