@@ -15,6 +15,10 @@ NEWSPIDER_MODULE = "archiver.spiders"
 
 # Where the archive lives, and how WARC files roll over.
 ARCHIVER_ARCHIVE_DIR = "archive"
+# Where `-a site=NAME` finds NAME.yaml (None: configs/ under the working directory). A Scrapyd
+# job runs in Scrapyd's directory: give it an absolute one (schedule.json
+# `-d setting=ARCHIVER_CONFIG_DIR=/srv/configs`), and an absolute ARCHIVER_ARCHIVE_DIR.
+ARCHIVER_CONFIG_DIR = None
 # Distributed crawling: the Redis server the workers share (redis://HOST:PORT/DB; empty: one
 # machine), and how long a worker's lease lasts (seconds) without renewal before the others
 # take back the requests it had.

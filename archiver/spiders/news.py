@@ -55,12 +55,17 @@ DISTRIBUTED_SCHEDULER = "archiver.redis_scheduler.SharedScheduler"
 MAX_SITEMAP_DEPTH = 3
 
 
-def resolve_config_path(config: str | None, site: str | None) -> Path:
-    """`-a config=PATH`, or `-a site=NAME` meaning configs/NAME.yaml."""
+def resolve_config_path(
+    config: str | None, site: str | None, config_dir: str | Path | None = None
+) -> Path:
+    """`-a config=PATH`, or `-a site=NAME` meaning NAME.yaml in `config_dir`
+    (ARCHIVER_CONFIG_DIR; configs/ under the working directory when unset)."""
     if config:
         return Path(config)
     if site:
-        return Path("configs") / f"{site}.yaml"
+        if site in (".", "..") or Path(site).name != site:
+            raise ValueError(f"site={site!r}: a config name (configs/<site>.yaml), not a path")
+        return Path(config_dir or "configs") / f"{site}.yaml"
     raise ValueError("pass -a config=configs/<site>.yaml (or -a site=<site>)")
 
 
@@ -88,6 +93,9 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        if not kwargs.get("config") and kwargs.get("site"):  # where `-a site=NAME` looks
+            config_dir = crawler.settings.get("ARCHIVER_CONFIG_DIR")
+            kwargs["config"] = str(resolve_config_path(None, kwargs["site"], config_dir))
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, NewsSpider)
         spider.apply_config_settings()
