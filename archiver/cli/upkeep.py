@@ -221,33 +221,70 @@ def replay(
 
 @cli.command()
 @archive_option
-def reindex(archive_dir: Path) -> None:
+@click.option(
+    "--from",
+    "sources",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="Merge this archive (a worker's, say) into --archive first; repeatable.",
+)
+def reindex(archive_dir: Path, sources: tuple[Path, ...]) -> None:
     """Rebuild the catalog and the CDXJ indexes from the WARC files and JSON documents alone.
 
     \b
     Example:
         archiver reindex --archive archive/
+        archiver reindex --archive archive/ --from worker-1/ --from worker-2/
 
     WARC files a killed run left open are recovered first. Nothing may write into the archive
     meanwhile: exit 1, saying who, while a crawl, archive or reextract runs (and they wait
     for the reindex likewise). Readers (replay, list, search) see the old catalog until the
     new one is in place.
+
+    With --from, the closed WARC files, article documents and section snapshots of each DIR
+    are brought into the archive first (hard-linked where they can be, else copied; a DIR is
+    only read): a file already there with the same bytes is skipped, one with other bytes is
+    a conflict, reported, and kept beside under a new name. WARC files still being written in
+    a DIR (.open) are left out and named: exit 1 then. A missing DIR, or one holding no
+    archive: exit 2.
     """
+    from archiver.jobs.merge import NotAnArchive, merge_archives
     from archiver.jobs.reindex import reindex_archive
 
-    if not archive_dir.is_dir():
+    if not sources and not archive_dir.is_dir():
         raise ConfigProblem(f"no archive at {archive_dir}")
+    left_out = 0
     try:
-        recovered, result = reindex_archive(archive_dir)
+        if sources:
+            merged = merge_archives(archive_dir, list(sources))
+            recovered, result = merged.recovered, merged.reindexed
+            for source in merged.sources:
+                click.echo(source.render(), err=True)
+            left_out = merged.left_out
+        else:
+            recovered, result = reindex_archive(archive_dir)
+    except NotAnArchive as exc:
+        raise ConfigProblem(str(exc)) from exc
     except LockBusy as exc:
         raise Failed(str(exc)) from exc
+    except OSError as exc:
+        raise Failed(f"cannot merge into {archive_dir}: {exc}") from exc
     if recovered:
         click.echo(recovered.render(), err=True)
+    for moved in result.renumbered:
+        click.echo(
+            f"{moved.json_path}: version {moved.own_version} of {moved.id} is catalogued as "
+            f"version {moved.version} (another document has the same id and version)",
+            err=True,
+        )
     click.echo(
         f"catalog and indexes rebuilt: {result.warc_files} WARC files, {result.captures} "
         f"records, {result.articles} article documents, {result.snapshots} section snapshots",
         err=True,
     )
+    if left_out:
+        raise Failed(f"{left_out} WARC file(s) left out: merge again once they are closed")
 
 
 @cli.command()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,19 @@ class ReindexResult:
     articles: int
     snapshots: int = 0
     url_states: int = 0
+    #: Documents catalogued under another version number than their own (see `number_versions`)
+    renumbered: tuple[Renumbered, ...] = ()
+
+
+@dataclass(frozen=True)
+class Renumbered:
+    """An article document catalogued under another version than the one it names: archives
+    merged from workers without shared state can hold two documents of one id and version."""
+
+    id: str
+    json_path: str
+    own_version: int
+    version: int  # in the catalog
 
 
 def iter_warc_files(layout: ArchiveLayout) -> Iterator[tuple[str, Path]]:
@@ -63,19 +77,20 @@ def reindex_archive(root: Path) -> tuple[Recovery, ReindexResult]:
         return recovered, rebuild_catalog(root)
 
 
-def rebuild_catalog(root: Path) -> ReindexResult:
+def rebuild_catalog(root: Path, extra_pending: Iterable[PendingExtraction] = ()) -> ReindexResult:
     """Replace the catalog's contents by those rebuilt from warc/ and articles/ (built aside,
     then put in place in one transaction: readers see the old catalog or the new, never half).
 
     Every CDXJ index file is rewritten too, and those of WARC files no longer there removed.
-    The caller keeps writers out (`reindex_archive` does).
+    The caller keeps writers out (`reindex_archive` does). `extra_pending` are pages other
+    archives' crawls left to extract (merged in: see archiver.jobs.merge).
     """
     layout = ArchiveLayout(root)
     target = layout.catalog_path
     tmp = target.with_name(target.name + ".rebuild")
     for stale in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
         stale.unlink(missing_ok=True)
-    pending = _pending_of(target)
+    pending = [*_pending_of(target), *extra_pending]
     files = captures = articles = snapshots = 0
     headers: dict[str, tuple[str | None, str | None, str | None]] = {}
     documents: list[dict[str, Any]] = []
@@ -95,12 +110,15 @@ def rebuild_catalog(root: Path) -> ReindexResult:
             catalog.add_captures(rows)
             captures += len(rows)
             indexes.add(write_index(layout, site, path))
+        readable: list[tuple[dict[str, Any], ArticleRow]] = []
         for doc, rel in iter_article_documents(layout.articles_dir):
             try:
-                catalog.add_article(ArticleRow.from_document(doc, rel))
+                readable.append((doc, ArticleRow.from_document(doc, rel)))
             except (KeyError, TypeError) as exc:
                 logger.warning("Skipping article document %s: missing %s", rel, exc)
-                continue
+        numbered, renumbered = number_versions(readable)
+        for doc, article in numbered:
+            catalog.add_article(article)
             documents.append(doc)
             articles += 1
         for doc, rel in iter_json_documents(layout.sections_dir, "section snapshot"):
@@ -121,7 +139,43 @@ def rebuild_catalog(root: Path) -> ReindexResult:
     for _, stale in iter_index_files(layout):
         if stale not in indexes:
             stale.unlink()
-    return ReindexResult(files, captures, articles, snapshots, states)
+    return ReindexResult(files, captures, articles, snapshots, states, tuple(renumbered))
+
+
+def number_versions(
+    readable: list[tuple[dict[str, Any], ArticleRow]],
+) -> tuple[list[tuple[dict[str, Any], ArticleRow]], list[Renumbered]]:
+    """The documents with the version each is catalogued under, and those renumbered.
+
+    An article whose documents name distinct versions keeps them. One with two documents of
+    the same version (workers that shared no state each wrote version 1, say) has all its
+    documents numbered 1, 2, ... in the order they were fetched (fetched_at, then their own
+    version, then path): every document catalogued, the newest capture the newest version.
+    The documents are not changed; the document handed on (to the URL state and the search
+    index) carries the catalogue's version.
+    """
+    by_id: dict[str, list[tuple[dict[str, Any], ArticleRow]]] = {}
+    for pair in readable:
+        by_id.setdefault(pair[1].id, []).append(pair)
+    numbered: list[tuple[dict[str, Any], ArticleRow]] = []
+    renumbered: list[Renumbered] = []
+    for versions in by_id.values():
+        if len({row.version for _, row in versions}) == len(versions):
+            numbered += versions
+            continue
+        versions.sort(key=lambda p: (p[1].fetched_at, p[1].version, p[1].json_path))
+        for n, (doc, row) in enumerate(versions, 1):
+            if row.version != n:
+                renumbered.append(Renumbered(row.id, row.json_path, row.version, n))
+                doc, row = {**doc, "version": n}, dataclasses.replace(row, version=n)
+            numbered.append((doc, row))
+    if renumbered:
+        logger.info(
+            "%d article document(s) share an id and version with another: catalogued under "
+            "new version numbers in the order fetched",
+            len(renumbered),
+        )
+    return numbered, renumbered
 
 
 def install_catalog(built: Path, target: Path) -> None:

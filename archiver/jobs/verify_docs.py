@@ -112,6 +112,7 @@ def check_articles(
     """Every article document: JSON, schema, the record it names, its catalog row."""
     schema = Schema.load(Article, SCHEMA_PATH)
     by_key = {(r.id, r.version): r for r in rows} if rows is not None else None
+    by_path = {r.json_path: r for r in rows} if rows is not None else {}
     for path, rel, path_site in _documents(layout.articles_dir, layout.root):
         checked.documents += 1
         doc = _load(path, rel, schema, findings.problems)
@@ -120,7 +121,7 @@ def check_articles(
         site = doc.get("site") if isinstance(doc.get("site"), str) else path_site
         _check_provenance(layout, archive, doc, str(site), rel, findings)
         if by_key is not None:
-            _check_article_row(doc, rel, by_key, findings.problems)
+            _check_article_row(doc, rel, by_key, by_path, findings.problems)
 
 
 def _check_provenance(
@@ -174,10 +175,16 @@ def _check_article_row(
     doc: dict[str, Any],
     rel: str,
     by_key: dict[tuple[Any, Any], ArticleRow],
+    by_path: dict[str, ArticleRow],
     problems: list[Problem],
 ) -> None:
     key = (doc.get("id"), doc.get("version"))
     row = by_key.get(key)
+    if row is None or row.json_path != rel:
+        # Catalogued under another version (two documents of one id and version, merged from
+        # archives of workers that shared no state: see archiver.jobs.reindex.number_versions).
+        listed = by_path.get(rel)
+        row = listed if listed is not None and listed.id == key[0] else row
     if row is None:
         reason = f"the catalog has no row for article {key[0]} version {key[1]}"
         problems.append(Problem("missing-row", rel, reason))
