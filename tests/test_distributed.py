@@ -22,9 +22,12 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.replay.app import ReplayApp
+from archiver.replay.urls import replay_path, timestamp14
+from archiver.store.cdxj import CdxjIndex
 from archiver.store.shared import SharedState
 from tests.redis_server import redis_server
-from tests.support import article_documents, demo_config, demo_server, warc_files
+from tests.support import article_documents, demo_config, demo_server, run_archiver, warc_files
 
 #: Seconds between two requests of one worker (the demo site is local: this makes it take time).
 DELAY = "0.3"
@@ -136,6 +139,24 @@ def test_two_workers_share_a_crawl_each_article_archived_once(
         names = [p.name for p in warc_files(archive)]
         pid = part["worker"].rsplit("-", 2)[-2]
         assert names and all(n.startswith("demo-") and f"-{pid}-" in n for n in names), names
+    # Merged: one catalog that lists, searches and replays what both workers archived.
+    merged = tmp_path / "merged"
+    done_merge = run_archiver(
+        "reindex", "--archive", str(merged), "--from", str(archives[0]), "--from", str(archives[1])
+    )
+    assert done_merge.returncode == 0, done_merge.stderr[-3000:]
+    listed = run_archiver("list", "--archive", str(merged), "--json", "--limit", "999")
+    assert {json.loads(line)["id"] for line in listed.stdout.splitlines()} == site["ids"]
+    verified = run_archiver("verify", "--archive", str(merged))
+    assert verified.returncode == 0, verified.stdout[-3000:]
+    app = ReplayApp(merged, CdxjIndex(merged))
+    for archive in archives:
+        doc = max(article_documents(archive), key=lambda d: len(d["title"] or ""))
+        word = max(doc["title"].split(), key=len).strip(".,:;'\"!?")
+        found = run_archiver("search", word, "--archive", str(merged), "--json")
+        assert doc["id"] in {json.loads(line)["id"] for line in found.stdout.splitlines()}
+        reply = app.answer(replay_path("demo", timestamp14(doc["fetched_at"]), doc["url"]))
+        assert reply.status == 200 and doc["title"].split()[0].encode() in reply.body
 
 
 def test_a_worker_that_dies_leaves_its_work_to_the_others(
