@@ -8,6 +8,13 @@ from urllib.parse import urlsplit, urlunsplit
 #: Target URI prefix of the metadata record holding a page's resource account; the page's
 #: response record id follows (not the page's URL, which replay tools would take for the page).
 PAGE_RESOURCES_URI = "urn:archiver:page-resources:"
+#: Target URI prefixes of the `resource` records of a page rendered in a browser, the page's URL
+#: following (as Browsertrix and pywb name them): the DOM the browser built (text/html), and
+#: PNG screenshots of the viewport and of the whole page. Each names the page's response
+#: record in WARC-Concurrent-To.
+RENDERED_DOM_URI = "urn:dom:"
+SCREENSHOT_URI = "urn:screenshot:"
+FULL_PAGE_SCREENSHOT_URI = "urn:screenshot-full:"
 
 
 #: What `urlsplit` strips from the front of a URL (C0 controls and space, as WHATWG says).
