@@ -1,8 +1,10 @@
 """What the replay server answers: a request target in, a `Reply` out (no sockets here).
 
 Routes: ``/`` (articles, ``?site=``, ``?page=``, ``?q=`` search), ``/article/<id>``
-(``?version=N``), and the replay forms of `archiver.replay.urls`. Nothing is ever fetched from
-the live web; files are opened only through `Resources`.
+(``?version=N``), its rendered capture's screenshots ``/article/<id>/screenshot.png`` and
+``/article/<id>/screenshot-full.png`` (``?version=N``), and the replay forms of
+`archiver.replay.urls`. A page with a rendered capture is shown as the browser rendered it.
+Nothing is ever fetched from the live web; files are opened only through `Resources`.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from archiver.replay.isolation import (
     SANDBOX_NO_SCRIPTS,
     Origins,
 )
+from archiver.replay.rendered import find_rendered, is_screenshot, split_rendered
 from archiver.replay.resources import Capture, NotArchived, Resources, replay_headers
 from archiver.replay.rewrite import rewrite_html
 from archiver.replay.urls import (
+    FRAME,
     PAGE,
     RAW,
     RAW_MODIFIERS,
@@ -41,20 +45,28 @@ from archiver.replay.urls import (
     check_own_path,
     parse_replay_path,
     replay_path,
+    timestamp14,
 )
 from archiver.store.catalog import Catalog
-from archiver.store.cdxj import CdxjIndex
-from archiver.store.identity import normalise_url
+from archiver.store.cdxj import CdxjEntry, CdxjIndex
+from archiver.store.identity import (
+    FULL_PAGE_SCREENSHOT_URI,
+    RENDERED_DOM_URI,
+    SCREENSHOT_URI,
+    normalise_url,
+)
 from archiver.store.layout import ArchiveLayout
+from archiver.store.rows import ArticleRow
 from archiver.store.timestamps import pad_timestamp, parse_timestamp
 from archiver.textsafe import terminal_text
 
-__all__ = ["PAGES_CSP", "RAW_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]
+__all__ = ["PAGES_CSP", "RAW_CSP", "RENDERED_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]
 
 logger = logging.getLogger(__name__)
 
+_SCRIPTS = "script-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
 _CONFINED = (
-    "default-src 'self' data: blob:; script-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
+    f"default-src 'self' data: blob:; {_SCRIPTS}"
     "style-src 'self' 'unsafe-inline' data:; img-src 'self' data: blob:; font-src 'self' data:; "
     "media-src 'self' data: blob:; connect-src 'self'; frame-src 'self'; form-action 'self'; "
     "base-uri 'self'"
@@ -65,6 +77,10 @@ _CONFINED = (
 REPLAY_CSP = f"{_CONFINED}; {SANDBOX}"
 #: A capture served as archived (``id_``): the same, and no script runs in it.
 RAW_CSP = f"{_CONFINED}; {SANDBOX_NO_SCRIPTS}"
+#: A rendered DOM: confined the same, and no script runs, not even an event handler.
+RENDERED_CSP = _CONFINED.replace(_SCRIPTS, "script-src 'none'; ") + f"; {SANDBOX_NO_SCRIPTS}"
+#: A screenshot, served on the pages origin: an image, nothing else.
+_SCREENSHOT_CSP = f"default-src 'none'; {SANDBOX_NO_SCRIPTS}"
 #: The archive's own pages run no script at all.
 PAGES_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
@@ -77,6 +93,8 @@ _COMMON_HEADERS = [
 ]
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _ARTICLE_RE = re.compile(r"^/article/([0-9a-f]{16})$")
+_SCREENSHOT_RE = re.compile(r"^/article/([0-9a-f]{16})/(screenshot|screenshot-full)\.png$")
+_SCREENSHOT_PREFIX = {"screenshot": SCREENSHOT_URI, "screenshot-full": FULL_PAGE_SCREENSHOT_URI}
 _NO_BODY = frozenset({204, 304})
 _MAX_QUERY = 200
 
@@ -162,8 +180,10 @@ class ReplayApp:
         try:
             path, _, query = target.partition("?")
             article = _ARTICLE_RE.match(path)
-            replay = None if path == "/" or article else parse_replay_path(target)
-            if path != "/" and article is None and replay is None:
+            shot = _SCREENSHOT_RE.match(path)
+            own = path == "/" or article is not None or shot is not None
+            replay = None if own else parse_replay_path(target)
+            if not own and replay is None:
                 check_own_path(path)
                 return not_found()
             role = CONTENT if replay is not None and not replay.listing else PAGES
@@ -173,6 +193,8 @@ class ReplayApp:
                 return self._front(parse_qs(query))
             if article is not None:
                 return self._article(article.group(1), parse_qs(query))
+            if shot is not None:
+                return self._screenshot(shot.group(1), shot.group(2), parse_qs(query))
             assert replay is not None
             return self._replay(replay)
         except BadPath:
@@ -231,8 +253,54 @@ class ReplayApp:
             urls = sorted({*catalog.urls_of(article_id), *(v.url for v, _ in versions)})
             fetches = sorted((f for u in urls for f in catalog.fetches(u)), key=lambda f: f.date)
             events = catalog.events(article_id=article_id)
-        view = pages.ArticleView(row, document, versions, fetches, events)
+        shots = self._screenshots(row)
+        view = pages.ArticleView(row, document, versions, fetches, events, shots)
         return _page(200, pages.article_page(view))
+
+    def _rendered_entry(self, row: ArticleRow, prefix: str) -> CdxjEntry | None:
+        """The `prefix` record of the rendered capture an article version comes from."""
+        page = self.index.closest(row.url, pad_timestamp(timestamp14(row.fetched_at)), row.site)
+        if page is None:
+            return None
+        return find_rendered(
+            self.resources, prefix, page.url, page.timestamp, row.site, row.record_id
+        )
+
+    def _screenshots(self, row: ArticleRow) -> pages.Screenshots | None:
+        """Paths of the screenshots of the version shown, when it was rendered."""
+        query = f"?version={row.version}"
+        found = {
+            name: f"/article/{row.id}/{name}.png{query}"
+            for name, prefix in _SCREENSHOT_PREFIX.items()
+            if self._rendered_entry(row, prefix) is not None
+        }
+        if not found:
+            return None
+        return pages.Screenshots(found.get("screenshot"), found.get("screenshot-full"))
+
+    def _screenshot(self, article_id: str, name: str, params: dict[str, list[str]]) -> Reply:
+        """A screenshot of an article's rendered capture: PNG from our resource records only."""
+        version = _int(_param(params, "version"), 0) or None
+        with self._catalog() as catalog:
+            row = catalog.article(article_id, version) if catalog is not None else None
+        entry = self._rendered_entry(row, _SCREENSHOT_PREFIX[name]) if row is not None else None
+        if entry is None:
+            return not_found(f"No screenshot of article {article_id}.")
+        try:
+            record = self.resources.read(entry)
+        except NotArchived as exc:
+            logger.warning("Cannot read a screenshot of %s: %s", article_id, terminal_text(exc))
+            return not_found(f"The screenshot of article {article_id} cannot be read.")
+        if not is_screenshot(record):
+            return not_found(f"No screenshot of article {article_id}.")
+        headers = [
+            ("Content-Type", "image/png"),
+            ("Content-Disposition", f'inline; filename="{article_id}-{name}.png"'),
+            ("Content-Security-Policy", _SCREENSHOT_CSP),
+            ("Cache-Control", "no-cache"),
+            *_COMMON_HEADERS,
+        ]
+        return Reply(200, record.payload, headers)
 
     # -- replay -------------------------------------------------------------------------------
 
@@ -256,7 +324,72 @@ class ReplayApp:
         except NotArchived as exc:
             logger.warning("Cannot replay %s: %s", terminal_text(url), terminal_text(exc))
             return self._not_archived(target)
-        return self._serve(capture, target.modifier)
+        rendered = self._rendered(capture, target.modifier)
+        return rendered if rendered is not None else self._serve(capture, target.modifier)
+
+    # -- rendered captures --------------------------------------------------------------------
+
+    def _rendered(self, capture: Capture, modifier: str) -> Reply | None:
+        """The page as the browser rendered it, when `capture` is a page (modifier "") with a
+        rendered DOM record, or that record itself (any modifier but the raw ones); else None."""
+        if modifier in RAW_MODIFIERS or capture.too_large:
+            return None
+        named = split_rendered(capture.url)
+        if named is not None:
+            prefix, page_url = named
+            if prefix != RENDERED_DOM_URI or capture.record_type != "resource":
+                return None
+            page_entry = self.index.closest(page_url, capture.timestamp, capture.collection)
+            page = None
+            if page_entry is not None and page_entry.timestamp == capture.timestamp:
+                try:
+                    page = self.resources.capture(page_entry)
+                except NotArchived:
+                    page = None
+            return self._serve_rendered(capture, page_url, page, modifier)
+        if modifier != PAGE or capture.mime not in _HTML_TYPES:
+            return None
+        entry = find_rendered(
+            self.resources,
+            RENDERED_DOM_URI,
+            capture.url,
+            capture.timestamp,
+            capture.collection,
+            capture.record_id,
+        )
+        if entry is None:
+            return None
+        try:
+            dom = self.resources.capture(entry)
+        except NotArchived as exc:
+            logger.warning("Cannot read the rendered DOM of %s: %s", capture.url, exc)
+            return None
+        return None if dom.too_large else self._serve_rendered(dom, capture.url, capture, modifier)
+
+    def _serve_rendered(
+        self, dom: Capture, page_url: str, page: Capture | None, modifier: str
+    ) -> Reply:
+        """The rendered DOM, rewritten as pages are, its scripts inert (the DOM already holds
+        what they built); the banner links to the HTML the server sent."""
+        timestamp = page.timestamp if page is not None else dom.timestamp
+        urls = ReplayUrls(dom.collection, timestamp)
+        banner = None
+        if modifier == PAGE:
+            sent = replay_path(dom.collection, timestamp, page_url, RAW)
+            scripted = replay_path(dom.collection, timestamp, page_url, FRAME)
+            note = pages.Rendered(dom.date, sent, scripted if page is not None else None)
+            banner = self._banner(page or dom, page_url, note)
+        text = decode_html(dom.body, dom.charset or "utf-8", as_browser=True)
+        body = rewrite_html(text, page_url, urls, banner, inert=True).encode("utf-8")
+        headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            *(replay_headers(page, urls) if page is not None else []),
+            ("Memento-Datetime", _http_date(timestamp)),
+            ("Content-Security-Policy", RENDERED_CSP),
+            ("Cache-Control", "no-cache"),
+            *_COMMON_HEADERS,
+        ]
+        return Reply(page.status if page is not None else 200, body, headers)
 
     def _not_archived(self, target: ReplayTarget) -> Reply:
         elsewhere = sorted({e.site for e in self.index.captures(target.url)} - {target.collection})
@@ -294,10 +427,13 @@ class ReplayApp:
         ]
         return Reply(capture.status, body, headers)
 
-    def _banner(self, capture: Capture) -> str:
+    def _banner(
+        self, capture: Capture, url: str | None = None, rendered: pages.Rendered | None = None
+    ) -> str:
+        url = url or capture.url
         article_id, resources = None, None
         with self._catalog() as catalog:
-            state = catalog.url_state(normalise_url(capture.url)) if catalog else None
+            state = catalog.url_state(normalise_url(url)) if catalog else None
             article_id = state.article_id if state is not None else None
             if catalog and capture.record_id:
                 resources = catalog.page_resources(capture.record_id)
@@ -306,11 +442,12 @@ class ReplayApp:
             missing = (resources.missing, resources.needed)
         return pages.banner(
             capture.collection,
-            capture.url,
+            url,
             capture.date,
             article_id=article_id,
             original_date=capture.original_date,
             missing_resources=missing,
+            rendered=rendered,
         )
 
 

@@ -24,6 +24,8 @@ __all__ = [
     "PAGE_SIZE",
     "ArticleView",
     "Listing",
+    "Rendered",
+    "Screenshots",
     "article_page",
     "banner",
     "captures_page",
@@ -53,6 +55,8 @@ pre { background: #f6f6f6; padding: .5rem; overflow-x: auto; white-space: pre-wr
   color: #fff; text-decoration: none; border-radius: 4px; }
 .text p { max-width: 42rem; }
 nav.pages a { margin-right: 1rem; }
+figure.shot { float: right; width: 40%; margin: 0 0 1rem 1.5rem; font-size: 14px; color: #555; }
+figure.shot img { width: 100%; height: auto; border: 1px solid #ccc; }
 form { margin: 1rem 0; }
 """
 _MARK_RE = re.compile(re.escape(MARK_OPEN) + r"(.*?)" + re.escape(MARK_CLOSE))
@@ -178,6 +182,14 @@ def search_page(listing: Listing, hits: Sequence[SearchHit], total: int) -> str:
 
 
 @dataclass(frozen=True)
+class Screenshots:
+    """The archive paths of a rendered capture's screenshots (viewport, whole page), if any."""
+
+    viewport: str | None
+    full_page: str | None
+
+
+@dataclass(frozen=True)
 class ArticleView:
     """Everything the reader view shows of one article."""
 
@@ -186,6 +198,7 @@ class ArticleView:
     versions: Sequence[tuple[ArticleRow, dict[str, Any] | None]]  # every version, oldest first
     fetches: Sequence[CaptureRow]  # captures of its URLs, oldest first
     events: Sequence[EventRow]
+    screenshots: Screenshots | None = None  # of the version shown, when it was rendered
 
 
 def article_page(view: ArticleView) -> str:
@@ -212,12 +225,30 @@ def article_page(view: ArticleView) -> str:
     body.append(f"<p>{see}</p>")
     body.append("<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts))
     body.append("</table>")
+    body.append(_screenshot(view.screenshots))
     paragraphs = [p.strip() for p in str(doc.get("text") or "").split("\n\n") if p.strip()]
     body.append('<div class="text">' + "".join(f"<p>{_e(p)}</p>" for p in paragraphs) + "</div>")
     body.append(_versions(view))
     body.append(_fetches(view.fetches))
     body.append(_events(view.events))
     return _document(str(title), "\n".join(body))
+
+
+def _screenshot(shots: Screenshots | None) -> str:
+    """The viewport screenshot of a rendered capture, floated beside the text; whole page linked."""
+    if shots is None or (shots.viewport is None and shots.full_page is None):
+        return ""
+    full = _link(shots.full_page, "the whole page") if shots.full_page else ""
+    if shots.viewport is None:
+        return f'<p class="meta">Screenshot of {full}, as the browser rendered it.</p>'
+    image = (
+        f'<img src="{_e(shots.viewport)}" alt="Screenshot of the page as the browser rendered it">'
+    )
+    if shots.full_page:
+        image = f'<a href="{_e(shots.full_page)}">{image}</a>'
+    caption = "The page as the browser rendered it (what the window showed)"
+    caption += f"; {full}." if full else "."
+    return f'<figure class="shot">{image}<figcaption>{caption}</figcaption></figure>'
 
 
 def _versions(view: ArticleView) -> str:
@@ -333,6 +364,15 @@ _BANNER_TEXT = "all:initial;color:inherit;font:inherit;"
 _BANNER_LINK = "all:initial;color:#ffd866;font:inherit;text-decoration:underline;cursor:pointer;"
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """What the banner says of a page shown as a browser rendered it during the crawl."""
+
+    date: str  # WARC-Date of the rendered DOM record
+    sent: str  # the replay path (id_) of the HTML the server sent
+    scripted: str | None  # the replay path (if_) of that HTML rewritten, its scripts run
+
+
 def banner(
     collection: str,
     url: str,
@@ -341,11 +381,14 @@ def banner(
     article_id: str | None = None,
     original_date: str | None = None,
     missing_resources: tuple[int, int] | None = None,
+    rendered: Rendered | None = None,
 ) -> str:
     """The slim bar on top of a replayed page: what it is, from where, when; its own styles.
 
     `missing_resources` is (missing, needed) when some of the page's resources (stylesheets,
     images, ...) were not archived: the page may look broken, and the bar says why.
+    `rendered` when the page shown is the DOM a browser built: the bar says so and links to
+    the HTML the server sent.
     """
 
     def link(path: str, text: str) -> str:
@@ -360,6 +403,16 @@ def banner(
         f'<span style="{_BANNER_TEXT}">captured {_e(when)}</span>',
         f'<span style="{_BANNER_TEXT}">collection {_e(collection)}</span>',
     ]
+    if rendered is not None:
+        said = (
+            f"the page as the browser rendered it on {_when(rendered.date)} "
+            "(its scripts do not run here); the HTML the server sent: "
+        )
+        sent = link(rendered.sent, "as archived")
+        if rendered.scripted:
+            sent += f'<span style="{_BANNER_TEXT}">, or </span>'
+            sent += link(rendered.scripted, "replayed with its scripts")
+        parts.append(f'<span style="{_BANNER_TEXT}">{_e(said)}</span>{sent}')
     if missing_resources is not None:
         note = missing_sentence(*missing_resources)
         parts.append(f'<strong style="{_BANNER_TEXT}color:#ffb4a2;">{_e(note)}</strong>')

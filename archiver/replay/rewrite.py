@@ -19,7 +19,7 @@ from archiver.crawl.requisites import LAZY_IMAGE_ATTRIBUTES, srcset_urls
 from archiver.replay.css import line_starts, rewrite_css
 from archiver.replay.urls import FRAME, PAGE, RAW, STYLESHEET, ReplayUrls
 
-__all__ = ["rewrite_html", "rewrite_refresh"]
+__all__ = ["INERT_SCRIPT_TYPE", "rewrite_html", "rewrite_refresh"]
 
 # Attributes holding one URL, per element, and the modifier of what they load.
 _IMAGE_ATTRIBUTES = {"src": RAW} | {
@@ -68,6 +68,9 @@ _REFRESH_RE = re.compile(
     r"""^(\s*[\d.]+(?:\s*[;,]\s*|\s+)(?:url\s*=\s*)?)(["']?)(.+?)\2\s*$""", re.I | re.S
 )
 _TAG_NAME_RE = re.compile(r"<([^\s/>]+)")
+_NOSCRIPT_END_RE = re.compile(r"</noscript[^>]*>", re.IGNORECASE)
+#: The type an inert page's scripts get: no browser runs or fetches a script of that type.
+INERT_SCRIPT_TYPE = "application/x-archiver-inert"
 
 
 def rewrite_html(
@@ -76,6 +79,8 @@ def rewrite_html(
     urls: ReplayUrls,
     banner: str | None = None,
     prelude: str | None = None,
+    *,
+    inert: bool = False,
 ) -> str:
     """The page with its URLs pointing into the archive, and `banner` right after ``<body>``.
 
@@ -83,8 +88,13 @@ def rewrite_html(
     tag the banner goes first (after the doctype); a frameset page gets none. `prelude`, a
     script, goes before the page's first script: right after ``<head>`` when that comes first
     (so an XHTML page stays well-formed), else right after the doctype.
+
+    `inert` (a rendered DOM, whose scripts already ran) makes every ``<script>`` of another
+    type (`INERT_SCRIPT_TYPE`, the original in ``data-archiver-type``), drops ``on*`` event
+    handler attributes, and turns ``<noscript>`` into ``<template data-archiver-noscript>``:
+    the browser that rendered the page ran scripts, so it never showed them.
     """
-    rewriter = _Rewriter(text, _document_base(text, page_url), urls)
+    rewriter = _Rewriter(text, _document_base(text, page_url), urls, inert)
     rewriter.feed(text)
     rewriter.close()
     state = rewriter.state
@@ -155,12 +165,13 @@ class _State:
 class _Rewriter(HTMLParser):
     """Collects the edits; the text between them is kept."""
 
-    def __init__(self, text: str, base: str, urls: ReplayUrls) -> None:
+    def __init__(self, text: str, base: str, urls: ReplayUrls, inert: bool = False) -> None:
         super().__init__(convert_charrefs=False)
         self.state = _State(line_starts(text))
         self.text = text
         self.base = base
         self.urls = urls
+        self.inert = inert
 
     def _offset(self) -> int:
         line, column = self.getpos()
@@ -178,6 +189,11 @@ class _Rewriter(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         state = self.state
+        if tag == "noscript" and self.inert:
+            start = self._offset()
+            end_tag = _NOSCRIPT_END_RE.match(self.text, start)
+            if end_tag is not None:
+                state.edits.append(_Edit(start, end_tag.end(), "</template>"))
         if tag == "style" and state.style_start is not None:
             end = self._offset()
             css = self.text[state.style_start : end]
@@ -201,7 +217,14 @@ class _Rewriter(HTMLParser):
             state.first_script = start
         elif tag == "frameset":
             state.frameset = True
+        if tag == "noscript" and self.inert and not closed:
+            state.edits.append(_Edit(start, end, "<template data-archiver-noscript>"))
+            return
         new_attrs = self._attributes(tag, attrs)
+        if tag == "script" and self.inert:
+            kept = [(k, v) for k, v in new_attrs if k != "type"]
+            original = [("data-archiver-type", v) for k, v in new_attrs if k == "type" and v]
+            new_attrs = [("type", INERT_SCRIPT_TYPE), *original[:1], *kept]
         if new_attrs != attrs:
             name_match = _TAG_NAME_RE.match(raw)
             name = name_match.group(1) if name_match else tag
@@ -220,6 +243,8 @@ class _Rewriter(HTMLParser):
         for name, value in attrs:
             if name in dropped or (name == "http-equiv" and "security-policy" in http_equiv):
                 continue
+            if self.inert and name.startswith("on"):
+                continue  # an event handler
             if value is not None:
                 value = self._value(tag, name, value, attrs, single, http_equiv)
             out.append((name, value))

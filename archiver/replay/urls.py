@@ -3,7 +3,9 @@
 ``/<collection>/<timestamp><modifier>/<original URL>`` replays a capture (pywb's form);
 ``/<collection>/*/<original URL>`` lists the captures of a URL; ``/<collection>/<original URL>``
 goes to the newest one. The original URL keeps its query string; everything else in a request
-path belongs to the archive and is checked strictly.
+path belongs to the archive and is checked strictly. As in pywb, the original URL may also be
+the URI of a rendered capture's resource record (``urn:dom:<url>``, ``urn:screenshot:<url>``,
+``urn:screenshot-full:<url>``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from archiver.config import SITE_KEY_RE
+from archiver.store.identity import FULL_PAGE_SCREENSHOT_URI, RENDERED_DOM_URI, SCREENSHOT_URI
 
 __all__ = [
     "FRAME",
@@ -47,6 +50,8 @@ _FORBIDDEN_ANYWHERE = ("\x00", "%00")
 _FORBIDDEN_OWN = ("..", "%2e", "%2f", "%5c", "\\")
 _DOT_SEGMENT_RE = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
 _SCHEME_RE = re.compile(r"^(https?):/+", re.IGNORECASE)
+#: The ``urn:`` URIs a replay path may name (each followed by an http(s) URL).
+_URN_PREFIXES = (RENDERED_DOM_URI, SCREENSHOT_URI, FULL_PAGE_SCREENSHOT_URI)
 _LEFT_ALONE = ("#", "javascript:", "data:", "mailto:", "tel:", "about:", "blob:", "sms:")
 # ASCII whitespace and C0 controls, which the URL parser strips around a URL.
 _URL_STRIP = "".join(chr(c) for c in range(0x21))
@@ -93,7 +98,7 @@ def parse_replay_path(raw: str) -> ReplayTarget | None:
     if not sep or SITE_KEY_RE.fullmatch(collection) is None:
         return None
     stamp, sep, url = rest.partition("/")
-    if _SCHEME_RE.match(rest):
+    if _SCHEME_RE.match(rest) or rest.startswith(_URN_PREFIXES):
         stamp, url = "", rest  # no timestamp: the newest capture
     elif not sep:
         return None
@@ -113,7 +118,15 @@ def parse_replay_path(raw: str) -> ReplayTarget | None:
 
 def _original_url(text: str) -> str | None:
     """The original URL as written in a replay path: http(s) only, slashes after the scheme
-    repaired (some clients merge ``//``), percent-encoded form (``http%3A%2F%2F``) decoded."""
+    repaired (some clients merge ``//``), percent-encoded form (``http%3A%2F%2F``) decoded;
+    or one of those after a rendered capture's ``urn:`` prefix."""
+    prefix = next((p for p in _URN_PREFIXES if text.startswith(p)), "")
+    page = _http_url(text[len(prefix) :])
+    return None if page is None else prefix + page
+
+
+def _http_url(text: str) -> str | None:
+    """`_original_url` of an http(s) URL."""
     if text[:7].lower() in ("http%3a", "https%3"):
         text = unquote(text)
     match = _SCHEME_RE.match(text)
