@@ -3,6 +3,8 @@
 The package holds the closed WARC files as they are (ZIP_STORED, for range requests), one merged
 CDXJ index (``indexes/index.cdxj``: the per-file indexes of :mod:`archiver.store.cdxj`), a page list
 of the article documents, and ``datapackage.json`` with the size and SHA-256 of every file.
+A rendered page's DOM and screenshots (resource records) are indexed under their ``urn:dom:``
+and ``urn:screenshot:`` URIs, where ReplayWeb.page and pywb look them up; they are not pages.
 """
 
 from __future__ import annotations
