@@ -1,6 +1,6 @@
 """Check that archiver's WARC files and CDXJ index replay in pywb, the reference replay tool.
 
-Usage: ``python scripts/check_pywb.py [--archive DIR] [--keep DIR]``
+Usage: ``python scripts/check_pywb.py [--archive DIR] [--keep DIR] [--rendered-only]``
 
 pywb cannot be a dependency of archiver (pywb 2.10 pins redis==2.10.6, which scrapy-redis cannot
 live with), so it is installed into its own virtual environment, ``.venv-pywb`` beside the repo.
@@ -8,14 +8,25 @@ Without --archive, the demo site is crawled twice into a fresh archive (the seco
 revisit records). Each collection of the archive is then replayed by pywb's `wayback` twice: once
 from an index pywb builds itself (`wb-manager add`), once from archiver's own CDXJ files
 (indexes/<site>/*.cdxj). For every article, and every revisit, the replay must answer 200 with
-the archived page (its title in the body). Prints one line per check and a verdict; exit 1 on
-any failure.
+the archived page (its title in the body).
+
+Then a rendered capture (the hand-made archive of tests/rendered_archive.py: a page whose HTML
+is a shell that builds its story from JSON with fetch(), the JSON exchange, the rendered DOM
+and two screenshots as ``urn:`` resource records) is replayed the same two ways: the
+``urn:screenshot:``, ``urn:screenshot-full:`` and ``urn:dom:`` records by their replay paths,
+and, in headless Chromium (Debian's, through Playwright), the page itself, framed with pywb's
+banner, whose story must appear: pywb re-runs the page's script and its client-side rewriting
+serves the fetch() from the recorded exchange. Without Chromium or Playwright that one check
+is reported as skipped, not passed.
+
+Prints one line per check and a verdict; exit 1 on any failure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -168,17 +179,99 @@ def check(archive: Path, work: Path) -> int:
     return failures
 
 
+def fetch_bytes(url: str) -> tuple[int, str, bytes]:
+    """(status, Content-Type, body) of a GET."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("Content-Type", ""), err.read()
+
+
+def _story_shown(page_url: str, text: str) -> str:
+    """'ok' when headless Chromium shows `text` in the page at `page_url` (or in a frame of
+    it) within 30 seconds, 'skip: why' without a browser, else 'FAIL: what it showed'."""
+    chromium = os.environ.get("ARCHIVER_CHROMIUM") or shutil.which("chromium")
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        return "skip: Playwright is not installed in this Python"
+    if not chromium:
+        return "skip: Debian's chromium is not installed"
+    shows = (
+        "text => [window, ...Array.from(window.frames)].some(w => {"
+        " try { return w.document.body.innerText.includes(text); } catch (e) { return false; } })"
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            page.goto(page_url, wait_until="load")
+            try:
+                page.wait_for_function(shows, arg=text, timeout=30_000)
+            except Error:
+                seen = [f.inner_text("body")[:200] for f in page.frames if f.url != "about:blank"]
+                return f"FAIL: it shows {seen!r}"
+            return "ok"
+        finally:
+            browser.close()
+
+
+def check_rendered(work: Path) -> int:
+    """Replay the hand-made rendered capture in pywb; the number of failures."""
+    sys.path.insert(0, str(REPO))
+    from tests import rendered_archive as r
+
+    archive = r.make_archive(work / "rendered-archive")
+    records = {
+        "urn:screenshot:": r.SCREENSHOT,
+        "urn:screenshot-full:": r.FULL_SCREENSHOT,
+        "urn:dom:": r.DOM.encode(),
+    }
+    ours = sorted((archive.root / "indexes" / r.SITE).glob("*.cdxj"))
+    failures = 0
+    for label, cdxj in (("pywb's index", None), ("archiver's CDXJ", ours)):
+        root = work / "rendered" / label.replace("'", "").replace(" ", "-")
+        root.mkdir(parents=True)
+        collection(root, r.SITE, [archive.warc], cdxj)
+        with wayback(root) as base:
+            for prefix, expected in records.items():
+                uri = prefix + r.PAGE_URL
+                status, content_type, body = fetch_bytes(f"{base}/{r.SITE}/{r.STAMP}id_/{uri}")
+                # pywb picks one of the two DOM records at the same second: either will do.
+                decoy = r.DOM.replace(r.TEXT, r.DECOY_TEXT).encode()
+                ok = status == 200 and (
+                    body == expected or (prefix == "urn:dom:" and body == decoy)
+                )
+                failures += not ok
+                verdict = "ok  " if ok else "FAIL"
+                print(f"{verdict} {label}: rendered {uri} -> {status} {content_type}")
+            shown = _story_shown(f"{base}/{r.SITE}/{r.STAMP}/{r.PAGE_URL}", r.TEXT)
+            failures += shown.startswith("FAIL")
+            verdict = {"ok": "ok  "}.get(shown, "SKIP" if shown.startswith("skip") else "FAIL")
+            print(f"{verdict} {label}: rendered page's fetch()-built story in Chromium: {shown}")
+    return failures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--archive", type=Path, help="an archive (default: crawl the demo)")
     parser.add_argument("--keep", type=Path, help="keep the pywb collections here")
+    parser.add_argument(
+        "--rendered-only", action="store_true", help="only the rendered capture's checks"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        archive = args.archive or Path(tmp) / "archive"
-        if args.archive is None:
-            crawl_demo_twice(archive)
         work = args.keep or Path(tmp) / "pywb"
-        failures = check(archive, work)
+        failures = 0
+        if not args.rendered_only:
+            archive = args.archive or Path(tmp) / "archive"
+            if args.archive is None:
+                crawl_demo_twice(archive)
+            failures += check(archive, work)
+        failures += check_rendered(work)
     print("pywb replays everything" if not failures else f"{failures} check(s) failed")
     return 1 if failures else 0
 
