@@ -347,8 +347,8 @@ class ReplayApp:
                 except NotArchived:
                     page = None
             return self._serve_rendered(capture, page_url, page, modifier)
-        if modifier != PAGE or capture.mime not in _HTML_TYPES:
-            return None
+        if modifier != PAGE or capture.mime not in _HTML_TYPES or 300 <= capture.status < 400:
+            return None  # a redirect is followed, not shown
         entry = find_rendered(
             self.resources,
             RENDERED_DOM_URI,
@@ -389,7 +389,8 @@ class ReplayApp:
             ("Cache-Control", "no-cache"),
             *_COMMON_HEADERS,
         ]
-        return Reply(page.status if page is not None else 200, body, headers)
+        status = page.status if page is not None and not 300 <= page.status < 400 else 200
+        return Reply(status, body, headers)
 
     def _not_archived(self, target: ReplayTarget) -> Reply:
         elsewhere = sorted({e.site for e in self.index.captures(target.url)} - {target.collection})
