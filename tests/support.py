@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -30,6 +31,23 @@ def tool(name: str) -> str:
     if not found:
         raise RuntimeError(f"{name} is not installed (pip install -e '.[test]')")
     return found
+
+
+def raw_request(
+    address: tuple[str, int], target: str, headers: list[str], version: str = "HTTP/1.1"
+) -> tuple[int, dict[str, str], bytes]:
+    """One GET with exactly these header lines, sent as given (no client normalises or refuses
+    anything): (status, headers with lower-case names, body)."""
+    with socket.create_connection(address, timeout=10) as sock:
+        lines = [f"GET {target} {version}", *headers, "Connection: close", "", ""]
+        sock.sendall("\r\n".join(lines).encode("latin-1"))
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *rest = head.decode("latin-1").split("\r\n")
+    fields = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in rest)}
+    return int(status_line.split()[1]), fields, body
 
 
 def ctrl_c_as_from_a_terminal() -> None:

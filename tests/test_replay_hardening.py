@@ -28,7 +28,7 @@ from archiver.store.cdxj import cdxj_text, index_warc
 from archiver.store.layout import ArchiveLayout
 from archiver.store.rows import ArticleRow
 from archiver.textsafe import terminal_json, terminal_text
-from tests.support import replay_process
+from tests.support import raw_request, replay_process
 
 ESCAPE = "\x1b[2J"  # clears the screen
 OVERRIDE = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
@@ -112,22 +112,6 @@ def server(archive: Path) -> Iterator[ReplayServer]:
     server.server_close()
 
 
-def request(
-    address: tuple[str, int], target: str, headers: list[str], version: str = "HTTP/1.1"
-) -> tuple[int, dict[str, str], bytes]:
-    """One request with exactly these header lines; (status, headers, body)."""
-    with socket.create_connection(address, timeout=10) as sock:
-        lines = [f"GET {target} {version}", *headers, "Connection: close", "", ""]
-        sock.sendall("\r\n".join(lines).encode("latin-1"))
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    status_line, *rest = head.decode("latin-1").split("\r\n")
-    fields = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in rest)}
-    return int(status_line.split()[1]), fields, body
-
-
 def _addr(server: ReplayServer) -> tuple[str, int]:
     return "127.0.0.1", server.port
 
@@ -148,7 +132,7 @@ def _content(server: ReplayServer) -> tuple[str, int]:
 def test_loopback_names_ip_addresses_and_allowed_names_are_answered(
     server: ReplayServer, host: str
 ) -> None:
-    status, _, body = request(_addr(server), "/", [f"Host: {host.format(port=server.port)}"])
+    status, _, body = raw_request(_addr(server), "/", [f"Host: {host.format(port=server.port)}"])
     assert status == 200, body
     assert b"Harbour news" in body
 
@@ -165,17 +149,17 @@ def test_loopback_names_ip_addresses_and_allowed_names_are_answered(
 )
 def test_other_host_names_are_refused(server: ReplayServer, headers: list[str]) -> None:
     lines = [h.format(port=server.port) for h in headers]
-    status, fields, body = request(_addr(server), "/", lines)
+    status, fields, body = raw_request(_addr(server), "/", lines)
     assert status == 421
     assert b"Misdirected request" in body and b"Harbour" not in body
     assert fields["content-type"].startswith("text/html")
     stamp = _timestamp(Path(server.app.resources.root), SCRIPT_URL)
-    status, _, body = request(_addr(server), f"/demo/{stamp}/{SCRIPT_URL}", lines)
+    status, _, body = raw_request(_addr(server), f"/demo/{stamp}/{SCRIPT_URL}", lines)
     assert status == 421 and SCRIPT not in body
 
 
 def test_http_1_0_without_host_is_answered(server: ReplayServer) -> None:
-    assert request(_addr(server), "/", [], version="HTTP/1.0")[0] == 200
+    assert raw_request(_addr(server), "/", [], version="HTTP/1.0")[0] == 200
 
 
 def test_an_ipv6_loopback_server_answers_its_own_address(archive: Path) -> None:
@@ -188,8 +172,8 @@ def test_an_ipv6_loopback_server_answers_its_own_address(archive: Path) -> None:
     try:
         assert server.base_url == f"http://[::1]:{server.port}" and not server.exposed
         address = ("::1", server.port)
-        assert request(address, "/", [f"Host: [::1]:{server.port}"])[0] == 200
-        assert request(address, "/", ["Host: attacker.example"])[0] == 421
+        assert raw_request(address, "/", [f"Host: [::1]:{server.port}"])[0] == 200
+        assert raw_request(address, "/", ["Host: attacker.example"])[0] == 421
     finally:
         server.shutdown()
         server.server_close()
@@ -224,7 +208,7 @@ def test_a_large_capture_arrives_whole_with_a_short_timeout(
     server: ReplayServer, archive: Path
 ) -> None:
     target = f"/demo/{_timestamp(archive, BIG_URL)}id_/{BIG_URL}"
-    status, fields, body = request(_content(server), target, ["Host: 127.0.0.1"])
+    status, fields, body = raw_request(_content(server), target, ["Host: 127.0.0.1"])
     assert status == 200 and int(fields["content-length"]) == len(BIG) and body == BIG
 
 
@@ -233,9 +217,9 @@ def test_a_large_capture_arrives_whole_with_a_short_timeout(
 
 def test_a_service_worker_script_fetch_is_refused(server: ReplayServer, archive: Path) -> None:
     target = f"/demo/{_timestamp(archive, SCRIPT_URL)}js_/{SCRIPT_URL}"
-    status, _, body = request(_content(server), target, ["Host: 127.0.0.1"])
+    status, _, body = raw_request(_content(server), target, ["Host: 127.0.0.1"])
     assert status == 200 and SCRIPT in body  # the control: as a plain script it is served
-    status, _, body = request(
+    status, _, body = raw_request(
         _content(server), target, ["Host: 127.0.0.1", "Service-Worker: script"]
     )
     assert status == 403 and SCRIPT not in body
@@ -245,7 +229,7 @@ def test_an_archived_service_worker_allowed_header_is_not_sent(
     server: ReplayServer, archive: Path
 ) -> None:
     target = f"/demo/{_timestamp(archive, SCRIPT_URL)}js_/{SCRIPT_URL}"
-    status, fields, _ = request(_content(server), target, ["Host: 127.0.0.1"])
+    status, fields, _ = raw_request(_content(server), target, ["Host: 127.0.0.1"])
     assert status == 200 and fields["x-archive-orig-etag"] == '"sw"'  # others are passed on
     assert not [name for name in fields if "service-worker" in name]
 
@@ -256,7 +240,7 @@ def test_an_archived_service_worker_allowed_header_is_not_sent(
 def test_binding_all_addresses_warns(archive: Path, tmp_path: Path) -> None:
     with replay_process(archive, tmp_path / "port", "--host", "0.0.0.0") as (proc, base):
         port = int(base.rsplit(":", 1)[1])
-        assert request(("127.0.0.1", port), "/", [f"Host: 127.0.0.1:{port}"])[0] == 200
+        assert raw_request(("127.0.0.1", port), "/", [f"Host: 127.0.0.1:{port}"])[0] == 200
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert "Warning: listening on 0.0.0.0" in err
@@ -266,7 +250,7 @@ def test_binding_all_addresses_warns(archive: Path, tmp_path: Path) -> None:
 def test_binding_loopback_does_not_warn(archive: Path, tmp_path: Path) -> None:
     with replay_process(archive, tmp_path / "port") as (proc, base):
         port = int(base.rsplit(":", 1)[1])
-        assert request(("127.0.0.1", port), "/", ["Host: localhost"])[0] == 200
+        assert raw_request(("127.0.0.1", port), "/", ["Host: localhost"])[0] == 200
         proc.terminate()
         assert proc.wait(timeout=10) == 0
         err = proc.stderr.read() if proc.stderr else ""

@@ -32,6 +32,7 @@ from archiver.store.cdxj import cdxj_text, index_warc
 from archiver.store.layout import ArchiveLayout
 from archiver.store.rows import ArticleRow
 from tests.browser import chromium
+from tests.support import raw_request
 
 SECRET_TITLE = "Minister resigns over leaked memo"
 SECRET_TEXT = "the memo names the informant"
@@ -251,15 +252,7 @@ def served(tmp_path: Path) -> Iterator[ReplayServer]:
 
 
 def _get(port: int, target: str, host: str = "127.0.0.1") -> tuple[int, dict[str, str], bytes]:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    status_line, *rest = head.decode("latin-1").split("\r\n")
-    fields = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in rest)}
-    return int(status_line.split()[1]), fields, body
+    return raw_request(("127.0.0.1", port), target, [f"Host: {host}"])
 
 
 def test_addresses_handed_out_lead_to_the_content_origin(served: ReplayServer) -> None:
