@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from contextlib import ExitStack
 from pathlib import Path
@@ -204,6 +205,12 @@ def schedule(
 @click.option("--no-requisites", is_flag=True, help="Only the pages, not what they need to show.")
 @click.option("--ignore-robots", is_flag=True, help="Fetch pages robots.txt disallows.")
 @click.option(
+    "--render",
+    is_flag=True,
+    help="Load each page in headless Chromium (pages built by scripts): every request it "
+    "makes, its DOM and screenshots are archived, the article is read from the DOM.",
+)
+@click.option(
     "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait per request."
 )
 @overrides_option("Override a Scrapy/ARCHIVER_* setting (repeatable).")
@@ -217,6 +224,7 @@ def archive(
     site: str,
     no_requisites: bool,
     ignore_robots: bool,
+    render: bool,
     timeout: float,
     overrides: tuple[str, ...],
     as_json: bool,
@@ -229,6 +237,7 @@ def archive(
     Example:
         archiver archive https://news.example.com/2026/11/27/story
         archiver archive -i urls.txt --site investigations --json
+        archiver archive --render https://news.example.com/app/story/123
 
     Prints a line per URL on stdout, tab-separated: status, article id, JSON path, replay
     address, URL. Exit 0 when every URL was archived, 1 when one failed (its response, if
@@ -250,6 +259,10 @@ def archive(
     settings["LOG_LEVEL"] = "DEBUG" if verbose else ("WARNING" if quiet else "INFO")
     settings["ROBOTSTXT_OBEY"] = not ignore_robots
     settings["DOWNLOAD_TIMEOUT"] = timeout
+    if render:
+        if importlib.util.find_spec("scrapy_playwright") is None:
+            raise ConfigProblem("--render needs scrapy-playwright: pip install 'archiver[browser]'")
+        settings["ARCHIVER_RENDER"] = "always"
     from archiver.runner import run_archive
 
     ignore_file_size_signal()  # past RLIMIT_FSIZE: a clear error, not death by SIGXFSZ
@@ -270,7 +283,8 @@ def archive(
         kind = {True: "article", False: "not an article", None: "no document"}[outcome.is_article]
         if outcome.ok and outcome.requisites_missing:
             what = "archived, incomplete"
-        note = terminal_text(f"{what}: {outcome.url} ({kind}; {outcome.resources_note()})")
+        resources = "loaded in a browser" if outcome.rendered else outcome.resources_note()
+        note = terminal_text(f"{what}: {outcome.url} ({kind}; {resources})")
         click.echo(note, err=True)
     if summary.disk_full:
         click.echo(DISK_FULL_ADVICE, err=True)

@@ -1,0 +1,274 @@
+"""Browser capture (`crawl.render`, `archiver archive --render`) of a site built by script.
+
+The test site's article pages hold no text: a script fetch()es it as JSON after load and
+inserts it with an image and "More stories" links (tests/js_site.py). Rendered crawls drive
+Debian's Chromium through scrapy-playwright: they skip where it is missing (and fail under
+ARCHIVER_REQUIRE_BROWSER=1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.crawl.render import NO_TEXT_NOTE, BrowserRequestRules
+from archiver.crawl.resources import DeadHosts, ResourcePolicy, ResourceRules
+from archiver.store.cdxj import index_warc
+from archiver.store.identity import FULL_PAGE_SCREENSHOT_URI, RENDERED_DOM_URI, SCREENSHOT_URI
+from tests.browser import chromium_path
+from tests.crawling import crawl_config, install_asyncio_reactor
+from tests.js_site import ARTICLES, UNLISTED, JsSite, js_site
+from tests.support import REPO
+from tests.test_warc import warcio_check
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SLUG = "lighthouse-keepers"
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[JsSite]:
+    with js_site() as served:
+        yield served
+
+
+def write_config(site: JsSite, path: Path, render: str) -> Path:
+    path.write_text(
+        f"""site: pointgazette
+name: The Point Gazette
+allowed_domains: [127.0.0.1]
+sections:
+  - url: {site.base}/news/
+articles:
+  allow: ['/news/\\d{{4}}/\\d{{2}}/\\d{{2}}/[\\w-]+$']
+crawl: {{download_delay: 0, render: {render}}}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def crawl(site: JsSite, tmp: Path, render: str, *overrides: str) -> Path:
+    """One crawl of the site with `render`; the archive it made."""
+    install_asyncio_reactor()
+    archive = tmp / "archive"
+    config = write_config(site, tmp / "site.yaml", render)
+    summary = crawl_config(config, archive, *overrides)
+    assert summary.failure() is None, summary.render()
+    return archive
+
+
+def documents(archive: Path) -> dict[str, dict[str, Any]]:
+    """The newest document of each article, by URL path's last segment."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted((archive / "articles").rglob("*.json")):
+        doc = json.loads(path.read_text("utf-8"))
+        found[doc["url"].rsplit("/", 1)[-1]] = doc
+    return found
+
+
+def records(archive: Path) -> list[Any]:
+    """Every WARC record (headers and content), in file order."""
+    out = []
+    for path in sorted((archive / "warc").rglob("*.warc.gz")):
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                out.append((record.rec_type, record.rec_headers, record.content_stream().read()))
+    return out
+
+
+def uri(headers: Any) -> str:
+    return str(headers.get_header("WARC-Target-URI"))
+
+
+@pytest.fixture(scope="module")
+def never(site: JsSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return crawl(site, tmp_path_factory.mktemp("never"), "never")
+
+
+@pytest.fixture(scope="module", params=["auto", "always"])
+def rendered(
+    request: pytest.FixtureRequest, site: JsSite, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
+    browser = chromium_path()
+    mode = str(request.param)
+    archive = crawl(site, tmp_path_factory.mktemp(mode), mode, f"ARCHIVER_BROWSER={browser}")
+    return mode, archive
+
+
+def test_never_leaves_the_body_empty_and_says_why(never: Path, site: JsSite) -> None:
+    docs = documents(never)
+    assert set(docs) == set(ARTICLES)
+    for doc in docs.values():
+        assert doc["text"] is None and doc["word_count"] == 0
+        assert doc["rendering"] == {
+            "mode": "never",
+            "rendered": False,
+            "reason": NO_TEXT_NOTE,
+            "fetched_words": None,
+            "dom_record_id": None,
+            "screenshot_record_id": None,
+            "full_page_screenshot_record_id": None,
+            "requests": None,
+            "aborted": {},
+            "failed": None,
+        }
+    uris = {uri(h) for _, h, _ in records(never)}
+    assert site.json_url(SLUG) not in uris  # nothing ran the script
+    assert not any(u.startswith(RENDERED_DOM_URI) for u in uris)
+
+
+def test_rendered_documents_hold_the_full_text(rendered: tuple[str, Path]) -> None:
+    mode, archive = rendered
+    docs = documents(archive)
+    assert set(docs) == set(ARTICLES)  # the "More stories" article was not followed
+    for slug, (title, paragraphs) in ARTICLES.items():
+        doc = docs[slug]
+        assert doc["is_article"] is True
+        assert doc["title"] == title
+        for paragraph in paragraphs:
+            assert paragraph in doc["text"]
+        assert doc["authors"] == ["Morwenna Hale"]
+        info = doc["rendering"]
+        assert info["mode"] == mode and info["rendered"] is True
+        assert info["requests"] >= 4  # the page, its script, the JSON, the image
+        if mode == "auto":
+            assert info["fetched_words"] == 0
+            assert "auto: the HTML as fetched gave no article text" in info["reason"]
+
+
+def test_the_warc_holds_every_exchange_the_browser_made(
+    rendered: tuple[str, Path], site: JsSite
+) -> None:
+    _, archive = rendered
+    found = records(archive)
+    for url in (
+        site.json_url(SLUG),
+        f"{site.base}/static/app.js",
+        f"{site.base}/static/img/{SLUG}.png",
+    ):
+        responses = [
+            (h, body) for t, h, body in found if t in ("response", "revisit") and uri(h) == url
+        ]
+        requests = [h for t, h, _ in found if t == "request" and uri(h) == url]
+        assert responses and requests, url
+    json_body = next(
+        body for t, h, body in found if t == "response" and uri(h) == site.json_url(SLUG)
+    )
+    assert json.loads(json_body)["paragraphs"] == ARTICLES[SLUG][1]
+    warcio_check(*sorted((archive / "warc").rglob("*.warc.gz")))
+
+
+def test_dom_and_screenshots_are_resource_records_linked_to_the_page(
+    rendered: tuple[str, Path], site: JsSite
+) -> None:
+    _, archive = rendered
+    found = records(archive)
+    page_url = site.article_url(SLUG)
+    by_id = {h.get_header("WARC-Record-ID"): (t, h) for t, h, _ in found}
+    resources = {uri(h): (h, body) for t, h, body in found if t == "resource"}
+    doc = documents(archive)[SLUG]
+    for prefix, content_type in (
+        (RENDERED_DOM_URI, "text/html; charset=utf-8"),
+        (SCREENSHOT_URI, "image/png"),
+        (FULL_PAGE_SCREENSHOT_URI, "image/png"),
+    ):
+        headers, body = resources[prefix + page_url]
+        assert headers.get_header("Content-Type") == content_type
+        page_type, page = by_id[headers.get_header("WARC-Concurrent-To")]
+        assert page_type in ("response", "revisit") and uri(page) == page_url
+        assert headers.get_header("WARC-Date") == page.get_header("WARC-Date")
+        if content_type == "image/png":
+            assert body.startswith(PNG_MAGIC)
+    dom = resources[RENDERED_DOM_URI + page_url][1].decode("utf-8")
+    assert ARTICLES[SLUG][1][0] in dom and "More stories" in dom
+    assert f"/news/2026/11/30/{UNLISTED}" in dom  # kept in the DOM, not followed
+    assert doc["rendering"]["dom_record_id"] == resources[RENDERED_DOM_URI + page_url][
+        0
+    ].get_header("WARC-Record-ID")
+    assert f"/news/2026/11/30/{UNLISTED}" not in site.hits
+    indexed = {
+        entry.url
+        for path in (archive / "warc").rglob("*.warc.gz")
+        for entry in index_warc(path, "pointgazette")
+    }
+    assert RENDERED_DOM_URI + page_url in indexed and SCREENSHOT_URI + page_url in indexed
+
+
+def test_a_page_may_make_only_so_many_requests(site: JsSite, tmp_path: Path) -> None:
+    browser = chromium_path()
+    archive = crawl(
+        site,
+        tmp_path,
+        "always",
+        f"ARCHIVER_BROWSER={browser}",
+        "ARCHIVER_RENDER_MAX_REQUESTS=3",
+        "ARCHIVER_RENDER_SCREENSHOTS=False",
+    )
+    doc = documents(archive)[SLUG]
+    # The page, its script and the JSON; the image is refused.
+    assert doc["rendering"]["aborted"] == {"too-many-requests": 1}
+    assert ARTICLES[SLUG][1][0] in doc["text"]
+    uris = {uri(h) for _, h, _ in records(archive)}
+    assert f"{site.base}/static/img/{SLUG}.png" not in uris
+    assert not any(u.startswith(SCREENSHOT_URI) for u in uris)
+
+
+def test_archive_command_with_render(site: JsSite, tmp_path: Path) -> None:
+    browser = chromium_path()
+    url = site.article_url("market-hall-roof")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ARCHIVER_BROWSER": browser}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archiver",
+            "archive",
+            "--render",
+            url,
+            "--archive",
+            str(tmp_path / "a"),
+            "--json",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    (outcome,) = json.loads(result.stdout)
+    assert outcome["ok"] and outcome["rendered"] and outcome["is_article"]
+    assert "loaded in a browser" in result.stderr
+    doc = json.loads((tmp_path / "a" / outcome["json_path"]).read_text("utf-8"))
+    assert ARTICLES["market-hall-roof"][1][0] in doc["text"]
+    assert doc["rendering"]["mode"] == "always"
+    uris = {uri(h) for _, h, _ in records(tmp_path / "a")}
+    assert site.json_url("market-hall-roof") in uris
+    assert SCREENSHOT_URI + url in uris
+
+
+def test_browser_request_rules() -> None:
+    rules = BrowserRequestRules(
+        ResourcePolicy(
+            ResourceRules(scope="site", site_hosts=("news.example",), default_blocklist=False)
+        ),
+        DeadHosts(1),
+        max_requests=5,
+    )
+    page = "https://news.example/a"
+    assert rules.skip_reason("https://news.example/app.js", "script", page, 2) is None
+    assert rules.skip_reason("https://cdn.elsewhere/x.js", "script", page, 2) == "out-of-scope"
+    assert rules.skip_reason("https://news.example/x.png", "image", page, 6) == (
+        "too-many-requests"
+    )
+    assert rules.skip_reason("data:image/png;base64,AA==", "image", page, 3) is None
+    rules.dead_hosts.failed("news.example", "dns")
+    assert rules.skip_reason("https://news.example/b.js", "script", page, 3) == "dead-host"
