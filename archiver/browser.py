@@ -412,10 +412,13 @@ class BrowserCaptureMiddleware:
         page = page_capture.record
         page_url = log.exchanges[log.document].url
         dom = (log.dom if log.dom is not None else response.text).encode("utf-8")
+        dom_loc = self.archive.record_resource(
+            RENDERED_DOM_URI + page_url, dom, content_type="text/html; charset=utf-8", page=page
+        )
         kept: dict[str, Any] = {
-            "dom_record_id": self.archive.record_resource(
-                RENDERED_DOM_URI + page_url, dom, content_type="text/html; charset=utf-8", page=page
-            ).record_id,
+            "dom_record_id": dom_loc.record_id,
+            "dom_warc_file": dom_loc.warc_file,
+            "dom_warc_offset": dom_loc.offset,
             "screenshot_record_id": None,
             "full_page_screenshot_record_id": None,
         }

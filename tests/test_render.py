@@ -114,6 +114,8 @@ def test_never_leaves_the_body_empty_and_says_why(never: Path, site: JsSite) -> 
             "reason": NO_TEXT_NOTE,
             "fetched_words": None,
             "dom_record_id": None,
+            "dom_warc_file": None,
+            "dom_warc_offset": None,
             "screenshot_record_id": None,
             "full_page_screenshot_record_id": None,
             "requests": None,
@@ -200,6 +202,29 @@ def test_dom_and_screenshots_are_resource_records_linked_to_the_page(
         for entry in index_warc(path, "pointgazette")
     }
     assert RENDERED_DOM_URI + page_url in indexed and SCREENSHOT_URI + page_url in indexed
+
+
+def test_reextract_reads_the_rendered_dom(rendered: tuple[str, Path]) -> None:
+    """Re-extraction takes the DOM the browser built (not the empty shell it was sent)."""
+    _, archive = rendered
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archiver",
+            "reextract",
+            "--archive",
+            str(archive),
+            "--workers",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"reextract: {len(ARTICLES)} unchanged, 0 changed, 0 failed" in result.stderr
 
 
 def test_a_page_may_make_only_so_many_requests(site: JsSite, tmp_path: Path) -> None:

@@ -75,6 +75,12 @@ class Rendering(BaseModel):
     dom_record_id: str | None = Field(
         default=None, description="The WARC resource record (urn:dom:<url>) holding the DOM."
     )
+    dom_warc_file: str | None = Field(
+        default=None, description="The WARC file under warc/<site>/ holding that record."
+    )
+    dom_warc_offset: int | None = Field(
+        default=None, ge=0, description="Its byte offset (`archiver reextract` reads the DOM)."
+    )
     screenshot_record_id: str | None = Field(
         default=None, description="The viewport screenshot's resource record (urn:screenshot:)."
     )
