@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
@@ -159,8 +159,10 @@ class PageCapture:
         self._pending: set[asyncio.Future[None]] = set()
 
     async def init_page(self, page: Any, request: Request) -> None:
-        """scrapy-playwright's page init callback: our route first, our listeners."""
+        """scrapy-playwright's page init callback: our route first, our listeners. (Called
+        again on a new page when the browser went away under the first: a fresh log.)"""
         self.page = page
+        self.log = BrowserCaptureLog(self.log.page_url)
         await page.route("**/*", self._route)
         page.on("requestfinished", self._finished)
         page.on("requestfailed", self._failed)
@@ -310,9 +312,11 @@ class BrowserCaptureMiddleware:
         component = crawler.get_extension(SiteArchiveExtension)
         if component is None:
             raise NotConfigured("no SiteArchiveExtension: no archive to record into")
-        return cls(
+        middleware = cls(
             crawler, component.archive, options_from_settings(settings), DiskFullStop(crawler)
         )
+        crawler.signals.connect(middleware.count_restarts, signal=signals.spider_closed)
+        return middleware
 
     @cached_property
     def rules(self) -> BrowserRequestRules:
@@ -329,17 +333,26 @@ class BrowserCaptureMiddleware:
         return BrowserRequestRules(account.policy, account.dead_hosts, self.options.max_requests)
 
     def watch_browser(self, browser: Any) -> None:
-        """Count a browser lost (crashed, killed); scrapy-playwright launches another."""
+        """Log a browser going away (crashed, killed, or closed at the end)."""
         if browser is None or id(browser) in self._browsers:
             return
         self._browsers.add(id(browser))
-        browser.on("disconnected", self._browser_lost)
+        browser.on("disconnected", self._browser_gone)
 
-    def _browser_lost(self, browser: Any = None) -> None:
-        if browser is not None and not browser.contexts:
-            return  # closed on purpose: scrapy-playwright closes the contexts first
-        self.stats.inc_value("archiver/render/browser_lost")
-        logger.warning("The browser went away; the next page starts another")
+    def _browser_gone(self, *args: Any) -> None:
+        logger.debug("The browser is gone; a page that needs one starts another")
+
+    def count_restarts(self, spider: Spider | None = None) -> None:
+        """At the end: how often the browser was started again after it went away
+        (scrapy-playwright starts one when a page needs it and none is running)."""
+        started = self.stats.get_value("playwright/browser_count") or 0
+        if started > 1:
+            self.stats.set_value("archiver/render/browser_restarts", started - 1)
+            logger.warning(
+                "The browser went away %d time(s) during the crawl and was started again; "
+                "the pages it was showing were loaded again",
+                started - 1,
+            )
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if not request.meta.get("archiver_render"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -53,6 +53,8 @@ UNLISTED = "harbour-gala"
 class JsSite:
     base: str
     hits: list[str] = field(default_factory=list)
+    #: Called with the slug before an article's JSON is sent (a test's hook).
+    on_json: Callable[[str], None] | None = None
 
     def article_url(self, slug: str) -> str:
         return f"{self.base}/news/2026/11/30/{slug}"
@@ -174,6 +176,8 @@ def _handler(site: JsSite) -> type[BaseHTTPRequestHandler]:
                 if slug not in ARTICLES:
                     self._send(404, b"{}", "application/json")
                     return
+                if site.on_json is not None:
+                    site.on_json(slug)
                 self._send(200, json.dumps(article_json(slug)).encode(), "application/json")
             elif path.startswith("/static/img/"):
                 self._send(200, PNG, "image/png")

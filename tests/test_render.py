@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,12 +20,14 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.config import load_site_config
 from archiver.crawl.render import NO_TEXT_NOTE, BrowserRequestRules
 from archiver.crawl.resources import DeadHosts, ResourcePolicy, ResourceRules
+from archiver.spiders.news import NewsSpider
 from archiver.store.cdxj import index_warc
 from archiver.store.identity import FULL_PAGE_SCREENSHOT_URI, RENDERED_DOM_URI, SCREENSHOT_URI
 from tests.browser import chromium_path
-from tests.crawling import crawl_config, install_asyncio_reactor
+from tests.crawling import crawl_config, crawler_for, install_asyncio_reactor, run_crawl
 from tests.js_site import ARTICLES, UNLISTED, JsSite, js_site
 from tests.support import REPO
 from tests.test_warc import warcio_check
@@ -244,6 +247,67 @@ def test_a_page_may_make_only_so_many_requests(site: JsSite, tmp_path: Path) -> 
     uris = {uri(h) for _, h, _ in records(archive)}
     assert f"{site.base}/static/img/{SLUG}.png" not in uris
     assert not any(u.startswith(SCREENSHOT_URI) for u in uris)
+
+
+def our_browser_processes() -> list[int]:
+    """Chromium main processes (not its helpers) started under this test process."""
+    parents: dict[int, int] = {}
+    commands: dict[int, bytes] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+
+    def ours(pid: int) -> bool:
+        while pid > 1:
+            pid = parents.get(pid, 0)
+            if pid == os.getpid():
+                return True
+        return False
+
+    return [
+        pid
+        for pid, command in commands.items()
+        if b"--remote-debugging-pipe" in command and b"--type=" not in command and ours(pid)
+    ]
+
+
+def test_a_browser_that_dies_is_started_again(site: JsSite, tmp_path: Path) -> None:
+    """Chromium killed while a page loads: another is started, every article is archived."""
+    browser = chromium_path()
+    killed: list[int] = []
+
+    def kill_once(slug: str) -> None:
+        if not killed:
+            for pid in our_browser_processes():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+    install_asyncio_reactor()
+    config = load_site_config(write_config(site, tmp_path / "site.yaml", "always"))
+    settings = {
+        "ARCHIVER_ARCHIVE_DIR": str(tmp_path / "archive"),
+        "ARCHIVER_EXTRACT_WORKERS": 0,
+        "ARCHIVER_BROWSER": browser,
+        "ARCHIVER_RENDER_PAGES": 1,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    }
+    site.on_json = kill_once
+    try:
+        stats = run_crawl(crawler_for(NewsSpider, settings), config=config)
+    finally:
+        site.on_json = None
+    assert killed, "no browser process was found to kill"
+    assert stats.get("archiver/render/browser_restarts") == 1
+    docs = documents(tmp_path / "archive")
+    assert set(docs) == set(ARTICLES)
+    for slug, (_, paragraphs) in ARTICLES.items():
+        assert paragraphs[0] in (docs[slug]["text"] or ""), docs[slug].get("rendering")
 
 
 def test_archive_command_with_render(site: JsSite, tmp_path: Path) -> None:
