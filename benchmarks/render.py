@@ -3,7 +3,7 @@
 Usage (from the repo root)::
 
     python benchmarks/render.py                  # 100 articles: render never, auto, always
-    python benchmarks/render.py --articles 50 --modes never always
+    python benchmarks/render.py --articles 50 --modes always -s ARCHIVER_RENDER_SCREENSHOTS=False
 
 Each mode is one fresh `archiver crawl` of the local benchmark news site (benchmarks/newssite.py,
 real corpus pages) into an archive of its own, with ``crawl.render`` set by ``-s
@@ -35,7 +35,9 @@ from benchmarks.newssite import serve_site  # noqa: E402
 MODES = ("never", "auto", "always")
 
 
-def crawl(config: Path, archive: Path, mode: str, pages: int) -> dict[str, object]:
+def crawl(
+    config: Path, archive: Path, mode: str, pages: int, extra: list[str]
+) -> dict[str, object]:
     """One crawl; its wall time, the crawl summary's counts, and what it wrote."""
     command = [
         sys.executable,
@@ -52,6 +54,8 @@ def crawl(config: Path, archive: Path, mode: str, pages: int) -> dict[str, objec
         "-s",
         f"ARCHIVER_RENDER_PAGES={pages}",
     ]
+    for setting in extra:
+        command += ["-s", setting]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
@@ -77,13 +81,16 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100, help="articles (default 100)")
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--pages", type=int, default=2, help="browser pages at once (default 2)")
+    parser.add_argument(
+        "-s", dest="settings", action="append", default=[], help="KEY=VALUE for every crawl"
+    )
     args = parser.parse_args()
     rows = []
     with serve_site(args.articles) as site, tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "bench.yaml"
         site.write_config(config)
         for mode in args.modes:
-            row = crawl(config, Path(tmp) / mode, mode, args.pages)
+            row = crawl(config, Path(tmp) / mode, mode, args.pages, args.settings)
             rows.append(row)
             print(
                 f"render={mode:6}  {row['articles']:4} articles in {row['seconds']:6.1f} s  "

@@ -230,6 +230,18 @@ def test_reextract_reads_the_rendered_dom(rendered: tuple[str, Path]) -> None:
     assert f"reextract: {len(ARTICLES)} unchanged, 0 changed, 0 failed" in result.stderr
 
 
+def test_verify_passes_on_a_rendered_archive(rendered: tuple[str, Path]) -> None:
+    _, archive = rendered
+    result = subprocess.run(
+        [sys.executable, "-m", "archiver", "verify", "--archive", str(archive)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_a_page_may_make_only_so_many_requests(site: JsSite, tmp_path: Path) -> None:
     browser = chromium_path()
     archive = crawl(
@@ -247,6 +259,25 @@ def test_a_page_may_make_only_so_many_requests(site: JsSite, tmp_path: Path) -> 
     uris = {uri(h) for _, h, _ in records(archive)}
     assert f"{site.base}/static/img/{SLUG}.png" not in uris
     assert not any(u.startswith(SCREENSHOT_URI) for u in uris)
+
+
+@pytest.mark.parametrize("mode", ["auto", "always"])
+def test_pages_the_browser_cannot_load_are_kept_without_it(
+    site: JsSite, tmp_path: Path, mode: str
+) -> None:
+    """No browser to be had (here: one that exits at once): each article is archived and
+    stored as fetched, its document saying why it was not rendered."""
+    archive = crawl(site, tmp_path, mode, "ARCHIVER_BROWSER=/bin/false")
+    docs = documents(archive)
+    assert set(docs) == set(ARTICLES)
+    for doc in docs.values():
+        assert doc["text"] is None
+        info = doc["rendering"]
+        assert info["mode"] == mode and info["rendered"] is False
+        assert info["reason"].startswith("the browser could not load the page (")
+    uris = {uri(h) for _, h, _ in records(archive)}
+    assert site.article_url(SLUG) in uris
+    assert not any(u.startswith(RENDERED_DOM_URI) for u in uris)
 
 
 def our_browser_processes() -> list[int]:
