@@ -8,6 +8,7 @@ ARCHIVER_REQUIRE_BROWSER=1).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import signal
@@ -18,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.cli import cli
 from archiver.config import load_site_config
 from archiver.crawl.render import NO_TEXT_NOTE, BrowserRequestRules
 from archiver.crawl.resources import DeadHosts, ResourcePolicy, ResourceRules
@@ -373,6 +376,29 @@ def test_archive_command_with_render(site: JsSite, tmp_path: Path) -> None:
     uris = {uri(h) for _, h, _ in records(tmp_path / "a")}
     assert site.json_url("market-hall-roof") in uris
     assert SCREENSHOT_URI + url in uris
+
+
+def test_without_scrapy_playwright_render_is_a_usage_error(
+    site: JsSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked for without the `browser` extra: exit 2 before anything is fetched."""
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "scrapy_playwright" else real_find_spec(name, *a),
+    )
+    config = write_config(site, tmp_path / "site.yaml", "auto")
+    archive = tmp_path / "archive"
+    hits = len(site.hits)
+    for args in (
+        ["crawl", str(config), "--archive", str(archive)],
+        ["archive", "--render", site.article_url(SLUG), "--archive", str(archive)],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert "browser capture needs scrapy-playwright" in result.output
+    assert len(site.hits) == hits
 
 
 def test_browser_request_rules() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
@@ -20,6 +21,7 @@ from archiver.cli.base import (
     overrides_option,
     parse_overrides,
 )
+from archiver.config import SiteConfig
 from archiver.fsutil import as_disk_full, ignore_file_size_signal
 from archiver.jobs.oneoff import DEFAULT_COLLECTION
 from archiver.jobs.summary import DISK_FULL_ADVICE
@@ -117,6 +119,9 @@ def crawl(
     site_configs = [load_config(path) for path in configs]
     ignore_file_size_signal()  # past RLIMIT_FSIZE: a clear error, not death by SIGXFSZ
     settings = parse_overrides(overrides)
+    check_browser(path for path, c in zip(configs, site_configs, strict=True) if renders(c))
+    if str(settings.get("ARCHIVER_RENDER", "never")) != "never":
+        check_browser(["-s ARCHIVER_RENDER"])
     settings["ARCHIVER_ARCHIVE_DIR"] = str(archive_dir)
     settings["LOG_LEVEL"] = "DEBUG" if verbose else ("WARNING" if quiet else "INFO")
     if warc_max_size is not None:
@@ -184,6 +189,24 @@ def schedule(
             )
         sites[config.site] = ScheduledSite(path, config.site, config.crawl.schedule)
     Scheduler(list(sites.values()), archive_dir, overrides, run_now=run_now).run()
+
+
+def renders(config: SiteConfig) -> bool:
+    """Whether a site config loads any article in a browser (`crawl.render`, a section's)."""
+    return config.crawl.render != "never" or any(
+        s.render not in (None, "never") for s in config.sections
+    )
+
+
+def check_browser(needed_by: Iterable[object]) -> None:
+    """A usage error (exit 2, before anything is fetched) when browser capture is asked for
+    and scrapy-playwright is not installed."""
+    names = [str(n) for n in needed_by]
+    if names and importlib.util.find_spec("scrapy_playwright") is None:
+        raise ConfigProblem(
+            f"{', '.join(names)}: browser capture needs scrapy-playwright "
+            "(pip install 'archiver[browser]')"
+        )
 
 
 @cli.command("archive")
@@ -260,8 +283,7 @@ def archive(
     settings["ROBOTSTXT_OBEY"] = not ignore_robots
     settings["DOWNLOAD_TIMEOUT"] = timeout
     if render:
-        if importlib.util.find_spec("scrapy_playwright") is None:
-            raise ConfigProblem("--render needs scrapy-playwright: pip install 'archiver[browser]'")
+        check_browser(["--render"])
         settings["ARCHIVER_RENDER"] = "always"
     from archiver.runner import run_archive
 
