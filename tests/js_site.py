@@ -78,7 +78,12 @@ def shell_page(slug: str) -> str:
 """
 
 
-APP_JS = """
+#: A tracker the script pings once the article is in (a host a crawl's block list names).
+TRACKER_HOST = "ads.tracker.invalid"
+
+APP_JS = (
+    f"const TRACKER = 'http://{TRACKER_HOST}/pixel';"
+    + """
 window.addEventListener('load', async () => {
   const main = document.getElementById('app');
   const slug = main.dataset.slug;
@@ -117,8 +122,10 @@ window.addEventListener('load', async () => {
   more.appendChild(list);
   article.appendChild(more);
   main.replaceChildren(article);
+  fetch(TRACKER + '?article=' + slug).catch(() => {});
 });
 """
+)
 
 
 def article_json(slug: str) -> dict[str, Any]:

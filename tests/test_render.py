@@ -31,7 +31,7 @@ from archiver.store.cdxj import index_warc
 from archiver.store.identity import FULL_PAGE_SCREENSHOT_URI, RENDERED_DOM_URI, SCREENSHOT_URI
 from tests.browser import chromium_path
 from tests.crawling import crawl_config, crawler_for, install_asyncio_reactor, run_crawl
-from tests.js_site import ARTICLES, UNLISTED, JsSite, js_site
+from tests.js_site import ARTICLES, TRACKER_HOST, UNLISTED, JsSite, js_site
 from tests.support import REPO
 from tests.test_warc import warcio_check
 
@@ -55,6 +55,7 @@ sections:
 articles:
   allow: ['/news/\\d{{4}}/\\d{{2}}/\\d{{2}}/[\\w-]+$']
 crawl: {{download_delay: 0, render: {render}}}
+requisites: {{block: [{TRACKER_HOST}]}}
 """,
         encoding="utf-8",
     )
@@ -146,7 +147,8 @@ def test_rendered_documents_hold_the_full_text(rendered: tuple[str, Path]) -> No
         assert doc["authors"] == ["Morwenna Hale"]
         info = doc["rendering"]
         assert info["mode"] == mode and info["rendered"] is True
-        assert info["requests"] >= 4  # the page, its script, the JSON, the image
+        assert info["requests"] == 4  # the page, its script, the JSON, the image
+        assert info["aborted"] == {"blocked": 1}  # the tracker
         if mode == "auto":
             assert info["fetched_words"] == 0
             assert "auto: the HTML as fetched gave no article text" in info["reason"]
@@ -171,6 +173,7 @@ def test_the_warc_holds_every_exchange_the_browser_made(
         body for t, h, body in found if t == "response" and uri(h) == site.json_url(SLUG)
     )
     assert json.loads(json_body)["paragraphs"] == ARTICLES[SLUG][1]
+    assert not any(TRACKER_HOST in uri(h) for _, h, _ in found)  # blocked: never requested
     warcio_check(*sorted((archive / "warc").rglob("*.warc.gz")))
 
 
@@ -256,8 +259,8 @@ def test_a_page_may_make_only_so_many_requests(site: JsSite, tmp_path: Path) -> 
         "ARCHIVER_RENDER_SCREENSHOTS=False",
     )
     doc = documents(archive)[SLUG]
-    # The page, its script and the JSON; the image is refused.
-    assert doc["rendering"]["aborted"] == {"too-many-requests": 1}
+    # The page, its script and the JSON; the image and the tracker are refused.
+    assert doc["rendering"]["aborted"] == {"too-many-requests": 2}
     assert ARTICLES[SLUG][1][0] in doc["text"]
     uris = {uri(h) for _, h, _ in records(archive)}
     assert f"{site.base}/static/img/{SLUG}.png" not in uris
