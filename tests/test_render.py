@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
@@ -28,6 +29,7 @@ from archiver.crawl.render import NO_TEXT_NOTE, BrowserRequestRules
 from archiver.crawl.resources import DeadHosts, ResourcePolicy, ResourceRules
 from archiver.spiders.news import NewsSpider
 from archiver.store.cdxj import index_warc
+from archiver.store.document import SCHEMA_PATH, Article
 from archiver.store.identity import FULL_PAGE_SCREENSHOT_URI, RENDERED_DOM_URI, SCREENSHOT_URI
 from tests.browser import chromium_path
 from tests.crawling import crawl_config, crawler_for, install_asyncio_reactor, run_crawl
@@ -234,6 +236,20 @@ def test_reextract_reads_the_rendered_dom(rendered: tuple[str, Path]) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert f"reextract: {len(ARTICLES)} unchanged, 0 changed, 0 failed" in result.stderr
+
+
+def test_documents_validate_against_the_shipped_schema(
+    rendered: tuple[str, Path], never: Path
+) -> None:
+    """With `rendering` and without it (as every document made before it existed)."""
+    schema = json.loads(SCHEMA_PATH.read_text("utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    docs = [*documents(rendered[1]).values(), *documents(never).values()]
+    for doc in docs:
+        validator.validate(doc)
+        older = {k: v for k, v in doc.items() if k != "rendering"}
+        validator.validate(older)
+        assert Article.model_validate(older).to_json_dict() == older
 
 
 def test_verify_passes_on_a_rendered_archive(rendered: tuple[str, Path]) -> None:
