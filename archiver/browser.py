@@ -122,6 +122,24 @@ def enable_browser(settings: BaseSettings, mode: str) -> None:
         settings.set(key, value, priority="spider")
 
 
+def warcinfo_note(settings: BaseSettings) -> dict[str, str]:
+    """The warcinfo field saying how a rendered page's records were made (none for never)."""
+    if settings.get("ARCHIVER_RENDER", "never") == "never":
+        return {}
+    from importlib.metadata import version
+
+    return {
+        "archiver-browser": (
+            f"render {settings.get('ARCHIVER_RENDER')}: pages loaded in headless Chromium "
+            f"(scrapy-playwright {version('scrapy-playwright')}, Playwright "
+            f"{version('playwright')}); their request and response records are made from the "
+            "browser's own, bodies as the browser decoded them, status lines as HTTP/1.1; "
+            "the DOM and screenshots are resource records (urn:dom:, urn:screenshot:, "
+            "urn:screenshot-full:)"
+        )
+    }
+
+
 def context_options(user_agent: str) -> dict[str, Any]:
     """The browser context: no service workers, no downloads, no permissions granted."""
     return {
@@ -192,7 +210,7 @@ class PageCapture:
 
     def _finished(self, request: Any) -> None:
         if request.url.startswith(("http://", "https://")):
-            task = asyncio.ensure_future(self._take(request))
+            task = asyncio.ensure_future(self._take(request, self.log))
             self._pending.add(task)
             task.add_done_callback(self._pending.discard)
 
@@ -211,7 +229,7 @@ class PageCapture:
         self.stats.inc_value("archiver/render/page_crashed")
         logger.warning("The browser page showing %s crashed", self.log.page_url)
 
-    async def _take(self, request: Any) -> None:
+    async def _take(self, request: Any, log: BrowserCaptureLog) -> None:
         """Keep one finished exchange (body as the browser got it: decoded)."""
         try:
             response = await request.response()
@@ -238,9 +256,9 @@ class PageCapture:
             )
         except Exception as exc:  # the page closed under it
             logger.debug("Could not keep %s: %r", request.url, exc)
-            self.log.failed["not-kept"] += 1
+            log.failed["not-kept"] += 1
             return
-        self.log.add(exchange, is_document=self._is_page(request))
+        log.add(exchange, is_document=self._is_page(request))
 
     async def settle(self, page: Any) -> None:
         """After load: scroll (bounded), wait for quiet (bounded), take DOM and screenshots,

@@ -171,6 +171,8 @@ def test_the_warc_holds_every_exchange_the_browser_made(
         ]
         requests = [h for t, h, _ in found if t == "request" and uri(h) == url]
         assert responses and requests, url
+    info = next(body for t, _, body in found if t == "warcinfo").decode("utf-8")
+    assert "archiver-browser: render " in info and "headless Chromium" in info
     json_body = next(
         body for t, h, body in found if t == "response" and uri(h) == site.json_url(SLUG)
     )

@@ -18,7 +18,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from twisted.python.failure import Failure
 
 from archiver import signals as archiver_signals
-from archiver.browser import enable_browser
+from archiver.browser import enable_browser, warcinfo_note
 from archiver.config import Section, SiteConfig, load_site_config
 from archiver.crawl.errors import error_kind
 from archiver.crawl.links import absolute_links, in_scope, is_article_url, section_for, unique
@@ -135,6 +135,7 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             "archiver-config-name": self.config.site,
             "archiver-config-sha256": self.config.config_hash,
             "description": f"Crawl of {self.config.name}",
+            **warcinfo_note(self.crawler.settings),
         }
 
     async def start(self) -> AsyncIterator[Any]:

@@ -11,7 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
-from archiver.browser import enable_browser
+from archiver.browser import enable_browser, warcinfo_note
 from archiver.crawl.resources import host_of
 from archiver.items import FetchedPage
 from archiver.jobs.oneoff import DEFAULT_COLLECTION, PageOutcome, replay_address
@@ -78,6 +78,7 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
             "description": "One-off archiving of URLs with their page requisites",
             "robots": f"{page} (for the pages asked for; their requisites are fetched as part "
             "of them)",
+            **warcinfo_note(self.crawler.settings),
         }
 
     async def start(self) -> AsyncIterator[Any]:
