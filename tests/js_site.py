@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.oneoff_site import PNG
+from tests.oneoff_site import PARAGRAPHS, PNG
 
 #: The articles: slug -> (headline, paragraphs).
 ARTICLES: dict[str, tuple[str, list[str]]] = {
@@ -45,6 +45,20 @@ ARTICLES: dict[str, tuple[str, list[str]]] = {
         ],
     ),
 }
+#: An article whose HTML holds its text, as most sites send it: `auto` leaves it to Scrapy.
+STATIC_SLUG = "ferry-sundays"
+
+
+def static_page() -> str:
+    body = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Ferries to run on Sundays</title></head>
+<body><article><h1>Ferries to run on Sundays</h1><p class="byline">By Ruth Kemp</p>
+{body}
+</article></body></html>
+"""
+
+
 #: An article no section lists: only the "More stories" links built by script point to it.
 UNLISTED = "harbour-gala"
 
@@ -152,6 +166,7 @@ def section_page() -> str:
         f'<li><a href="/news/2026/11/30/{slug}">{title}</a></li>'
         for slug, (title, _) in ARTICLES.items()
     )
+    links += f'<li><a href="/news/2026/11/30/{STATIC_SLUG}">Ferries to run on Sundays</a></li>'
     return (
         f"<!DOCTYPE html><html><head><title>News</title></head><body><ul>{links}</ul></body></html>"
     )
@@ -176,6 +191,8 @@ def _handler(site: JsSite) -> type[BaseHTTPRequestHandler]:
                 self._send(
                     200, shell_page(path[len(prefix) :]).encode(), "text/html; charset=utf-8"
                 )
+            elif path == prefix + STATIC_SLUG:
+                self._send(200, static_page().encode(), "text/html; charset=utf-8")
             elif path == "/static/app.js":
                 self._send(200, APP_JS.encode(), "application/javascript")
             elif path.startswith("/api/articles/") and path.endswith(".json"):

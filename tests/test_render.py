@@ -33,11 +33,13 @@ from archiver.store.document import SCHEMA_PATH, Article
 from archiver.store.identity import FULL_PAGE_SCREENSHOT_URI, RENDERED_DOM_URI, SCREENSHOT_URI
 from tests.browser import chromium_path
 from tests.crawling import crawl_config, crawler_for, install_asyncio_reactor, run_crawl
-from tests.js_site import ARTICLES, TRACKER_HOST, UNLISTED, JsSite, js_site
+from tests.js_site import ARTICLES, STATIC_SLUG, TRACKER_HOST, UNLISTED, JsSite, js_site
 from tests.support import REPO
 from tests.test_warc import warcio_check
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+#: Every article the section lists: those built by script, and one sent with its text.
+LISTED = {*ARTICLES, STATIC_SLUG}
 SLUG = "lighthouse-keepers"
 
 
@@ -114,8 +116,10 @@ def rendered(
 
 def test_never_leaves_the_body_empty_and_says_why(never: Path, site: JsSite) -> None:
     docs = documents(never)
-    assert set(docs) == set(ARTICLES)
-    for doc in docs.values():
+    assert set(docs) == LISTED
+    assert "rendering" not in docs[STATIC_SLUG] and docs[STATIC_SLUG]["word_count"] > 50
+    for slug in ARTICLES:
+        doc = docs[slug]
         assert doc["text"] is None and doc["word_count"] == 0
         assert doc["rendering"] == {
             "mode": "never",
@@ -139,7 +143,7 @@ def test_never_leaves_the_body_empty_and_says_why(never: Path, site: JsSite) -> 
 def test_rendered_documents_hold_the_full_text(rendered: tuple[str, Path]) -> None:
     mode, archive = rendered
     docs = documents(archive)
-    assert set(docs) == set(ARTICLES)  # the "More stories" article was not followed
+    assert set(docs) == LISTED  # the "More stories" article was not followed
     for slug, (title, paragraphs) in ARTICLES.items():
         doc = docs[slug]
         assert doc["is_article"] is True
@@ -154,6 +158,12 @@ def test_rendered_documents_hold_the_full_text(rendered: tuple[str, Path]) -> No
         if mode == "auto":
             assert info["fetched_words"] == 0
             assert "auto: the HTML as fetched gave no article text" in info["reason"]
+    static = docs[STATIC_SLUG]
+    assert static["word_count"] > 50
+    if mode == "auto":  # its HTML has its text: not loaded in the browser
+        assert "rendering" not in static
+    else:
+        assert static["rendering"]["rendered"] is True
 
 
 def test_the_warc_holds_every_exchange_the_browser_made(
@@ -184,7 +194,7 @@ def test_the_warc_holds_every_exchange_the_browser_made(
 def test_dom_and_screenshots_are_resource_records_linked_to_the_page(
     rendered: tuple[str, Path], site: JsSite
 ) -> None:
-    _, archive = rendered
+    mode, archive = rendered
     found = records(archive)
     page_url = site.article_url(SLUG)
     by_id = {h.get_header("WARC-Record-ID"): (t, h) for t, h, _ in found}
@@ -209,6 +219,8 @@ def test_dom_and_screenshots_are_resource_records_linked_to_the_page(
         0
     ].get_header("WARC-Record-ID")
     assert f"/news/2026/11/30/{UNLISTED}" not in site.hits
+    static_dom = RENDERED_DOM_URI + site.article_url(STATIC_SLUG)
+    assert (static_dom in resources) == (mode == "always")
     indexed = {
         entry.url
         for path in (archive / "warc").rglob("*.warc.gz")
@@ -237,7 +249,7 @@ def test_reextract_reads_the_rendered_dom(rendered: tuple[str, Path]) -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert f"reextract: {len(ARTICLES)} unchanged, 0 changed, 0 failed" in result.stderr
+    assert f"reextract: {len(LISTED)} unchanged, 0 changed, 0 failed" in result.stderr
 
 
 def test_documents_validate_against_the_shipped_schema(
@@ -293,8 +305,9 @@ def test_pages_the_browser_cannot_load_are_kept_without_it(
     stored as fetched, its document saying why it was not rendered."""
     archive = crawl(site, tmp_path, mode, "ARCHIVER_BROWSER=/bin/false")
     docs = documents(archive)
-    assert set(docs) == set(ARTICLES)
-    for doc in docs.values():
+    assert set(docs) == LISTED
+    for slug in ARTICLES:
+        doc = docs[slug]
         assert doc["text"] is None
         info = doc["rendering"]
         assert info["mode"] == mode and info["rendered"] is False
@@ -360,7 +373,7 @@ def test_a_browser_that_dies_is_started_again(site: JsSite, tmp_path: Path) -> N
     assert killed, "no browser process was found to kill"
     assert stats.get("archiver/render/browser_restarts") == 1
     docs = documents(tmp_path / "archive")
-    assert set(docs) == set(ARTICLES)
+    assert set(docs) == LISTED
     for slug, (_, paragraphs) in ARTICLES.items():
         assert paragraphs[0] in (docs[slug]["text"] or ""), docs[slug].get("rendering")
 
