@@ -22,6 +22,14 @@ class FetchedPage:
     # Keep a document (is_article false, no text) even when the page cannot be extracted,
     # e.g. a PDF archived by hand: the archive then says what it holds.
     keep_unextractable: bool = False
+    # Browser capture: the render mode that applies to the page (never, auto, always); what
+    # the browser capture kept when the body is the DOM the browser built
+    # (`archiver.browser`); or, when loading it in the browser was tried and failed, why.
+    render: str = "never"
+    rendered: dict[str, Any] | None = None
+    render_failed: str | None = None
+    # auto: the words extraction found in the HTML as fetched, before the browser was asked.
+    fetched_words: int | None = None
 
 
 @dataclass

@@ -111,6 +111,8 @@ class WarcRecorderMiddleware:
     ) -> Response:
         if "cached" in response.flags or self.disk_full.stopped:
             return response
+        if "playwright" in response.flags:  # recorded by archiver.browser, as the browser saw it
+            return response
         stats = self.stats
         try:
             capture = self.archive.record_fetch(

@@ -15,6 +15,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from archiver import signals as archiver_signals
 from archiver.config import ExtractHints
+from archiver.crawl.render import NO_TEXT_NOTE, auto_reason, too_little_text
 from archiver.extensions import DISK_FULL_REASON, DiskFullStop, SiteArchiveExtension
 from archiver.extraction.fields import ExtractedArticle
 from archiver.extraction.pool import (
@@ -54,8 +55,12 @@ class ExtractAndStorePipeline:
         timeout: float | None = DEFAULT_TIMEOUT,
         extractor: Extractor = extract_outcome,
         disk_full: DiskFullStop | None = None,
+        render_min_words: int = 50,
+        crawler: Crawler | None = None,
     ) -> None:
         self.disk_full = disk_full
+        self.render_min_words = render_min_words
+        self.crawler = crawler
         self.archive = archive
         self.stats = stats
         self.workers = workers
@@ -86,6 +91,8 @@ class ExtractAndStorePipeline:
             timeout=settings.getfloat("ARCHIVER_EXTRACT_TIMEOUT") or None,
             extractor=load_object(settings.get("ARCHIVER_EXTRACTOR")),
             disk_full=DiskFullStop(crawler),
+            render_min_words=settings.getint("ARCHIVER_RENDER_MIN_WORDS"),
+            crawler=crawler,
         )
         crawler.signals.connect(pipeline.store_snapshot, signal=archiver_signals.listing_seen)
         crawler.signals.connect(pipeline.not_extracted, signal=archiver_signals.page_not_extracted)
@@ -131,6 +138,13 @@ class ExtractAndStorePipeline:
         if self._stopped():  # while the page was being extracted
             return {"url": item.url, "not_stored": DISK_FULL_REASON}
         article = outcome.article
+        words = article.word_count if article is not None and article.text else 0
+        if self._wants_render(item, words):
+            assert self.crawler is not None
+            item.fetched_words = words
+            stats.inc_value("archiver/render/wanted")
+            self.crawler.signals.send_catch_log(archiver_signals.render_wanted, item=item)
+            return {"url": item.url, "render_requested": True}
         if article is None and item.keep_unextractable:
             article = ExtractedArticle(is_article=False, title=None, description=None)
         elif article is None:
@@ -150,6 +164,7 @@ class ExtractAndStorePipeline:
             http_status=item.status,
             section=item.section,
             requested_url=item.requested_url,
+            rendering=self._rendering(item, words, parsed=outcome.article is not None),
         )
         if not stored.changed:
             stats.inc_value("archiver/articles/unchanged")
@@ -160,6 +175,43 @@ class ExtractAndStorePipeline:
         else:
             stats.inc_value("archiver/articles/not_article")
         return stored.document
+
+    def _wants_render(self, item: FetchedPage, words: int) -> bool:
+        """auto: a page fetched without the browser whose text is too little goes to it."""
+        return (
+            item.render == "auto"
+            and item.rendered is None
+            and item.render_failed is None
+            and self.crawler is not None
+            and too_little_text(words, self.render_min_words)
+        )
+
+    def _rendering(self, item: FetchedPage, words: int, *, parsed: bool) -> dict[str, Any] | None:
+        """What the document says about browser capture (None: nothing to say)."""
+        if item.rendered is not None:
+            reason = (
+                "always: every article is loaded in a browser"
+                if item.render == "always"
+                else auto_reason(item.fetched_words, self.render_min_words)
+            )
+            return {
+                "mode": item.render,
+                "rendered": True,
+                "reason": reason,
+                "fetched_words": item.fetched_words,
+                **item.rendered,
+            }
+        if item.render_failed is not None:
+            return {
+                "mode": item.render,
+                "rendered": False,
+                "reason": f"the browser could not load the page ({item.render_failed}); "
+                "extracted from the HTML as fetched",
+                "fetched_words": item.fetched_words,
+            }
+        if words == 0 and parsed:  # an HTML page with no article text in it
+            return {"mode": item.render, "rendered": False, "reason": NO_TEXT_NOTE}
+        return None
 
     async def _store_now(self, article: ExtractedArticle, **fields: Any) -> StoredArticle:
         return self.archive.store_article(article, **fields)

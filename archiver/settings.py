@@ -73,6 +73,21 @@ ARCHIVER_REQUISITES_MAX_PER_PAGE = 200
 ARCHIVER_REQUISITES_HOST_FAILURES = 1
 # Seconds to wait for one page resource.
 ARCHIVER_REQUISITES_TIMEOUT = 20.0
+# Browser capture (scrapy-playwright, extra `browser`): never | auto (a page whose fetched HTML
+# gives under ARCHIVER_RENDER_MIN_WORDS words of article text is loaded again in headless
+# Chromium and extracted from the page it built) | always (every article in the browser).
+# A site config's `crawl.render` sets it. The other settings bound what one page may cost.
+ARCHIVER_RENDER = "never"
+ARCHIVER_RENDER_MIN_WORDS = 50
+ARCHIVER_RENDER_PAGES = 2  # pages open at once in the one browser
+ARCHIVER_RENDER_TIMEOUT = 30.0  # seconds for a page to load
+ARCHIVER_RENDER_MAX_REQUESTS = 300  # requests one page may make; the rest are aborted
+ARCHIVER_RENDER_SCROLL_STEPS = 10  # screenfuls scrolled to trigger lazy loading ...
+ARCHIVER_RENDER_SCROLL_SECONDS = 5.0  # ... for at most this long
+ARCHIVER_RENDER_SETTLE_SECONDS = 3.0  # at most this long waiting for the network to go quiet
+ARCHIVER_RENDER_SCREENSHOTS = True  # viewport and full-page PNGs as WARC resource records
+# Chromium to drive (empty: $ARCHIVER_BROWSER, else `chromium` on PATH, else Playwright's own).
+ARCHIVER_BROWSER = ""
 # Seconds between progress lines on stderr (0 switches them off).
 ARCHIVER_PROGRESS_INTERVAL = 10.0
 
@@ -83,6 +98,9 @@ ARCHIVER_PROGRESS_INTERVAL = 10.0
 DOWNLOADER_MIDDLEWARES = {
     "archiver.middlewares.PageResourceGate": 960,
     "archiver.middlewares.WarcRecorderMiddleware": 950,
+    # Pages loaded in the browser (ARCHIVER_RENDER): every exchange it made, its DOM and
+    # screenshots, recorded before the recorder (which leaves those responses alone).
+    "archiver.browser.BrowserCaptureMiddleware": 955,
     # Scrapy's, decoding a page's head only (Scrapy's decodes the whole body for it).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "archiver.middlewares.HeadMetaRefreshMiddleware": 580,

@@ -10,3 +10,6 @@ from __future__ import annotations
 listing_seen = object()
 #: An article fetch goes no further: ``item`` is an `archiver.items.PageNotExtracted`.
 page_not_extracted = object()
+#: Extraction found too little text in a page fetched without a browser, and its render mode
+#: is auto: ``item`` is the `archiver.items.FetchedPage`; the spider loads it in the browser.
+render_wanted = object()

@@ -37,6 +37,7 @@ LAYERS: list[set[str]] = [
         "redis_scheduler",
         "spiders",
         "runner",
+        "browser",
     },
     {"cli", "__main__"},
 ]

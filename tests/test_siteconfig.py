@@ -263,12 +263,14 @@ ERROR_CASES: list[tuple[dict[str, Any], str, str]] = [
         "crawl.concurency",
         "unknown key 'concurency' (did you mean 'concurrency'? allowed: schedule, recapture, "
         "recapture_from, "
-        "download_delay, obey_robots, concurrency, user_agent, max_pages)",
+        "download_delay, obey_robots, concurrency, user_agent, max_pages, render, "
+        "render_min_words)",
     ),
     (
         {"sections.0": {"url": "https://news.example.com/world", "pages": 2}},
         "sections[0].pages",
-        "unknown key 'pages' (did you mean 'max_pages'? allowed: url, name, max_pages, next_page)",
+        "unknown key 'pages' (did you mean 'max_pages'? allowed: url, name, max_pages, next_page, "
+        "render)",
     ),
     (
         {"sections.0": {"url": "https://news.example.com/world", "max_pages": "three"}},
@@ -301,12 +303,12 @@ ERROR_CASES: list[tuple[dict[str, Any], str, str]] = [
         "crawl",
         "expected a mapping with keys schedule, recapture, recapture_from, download_delay, "
         "obey_robots, "
-        "concurrency, user_agent, max_pages, got a list",
+        "concurrency, user_agent, max_pages, render, render_min_words, got a list",
     ),
     (
         {"sections.0": "https://news.example.com/world"},
         "sections[0]",
-        "expected a mapping with keys url, name, max_pages, next_page, "
+        "expected a mapping with keys url, name, max_pages, next_page, render, "
         "got 'https://news.example.com/world'",
     ),
     (

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
@@ -19,6 +21,7 @@ from archiver.cli.base import (
     overrides_option,
     parse_overrides,
 )
+from archiver.config import SiteConfig
 from archiver.fsutil import as_disk_full, ignore_file_size_signal
 from archiver.jobs.oneoff import DEFAULT_COLLECTION
 from archiver.jobs.summary import DISK_FULL_ADVICE
@@ -116,6 +119,9 @@ def crawl(
     site_configs = [load_config(path) for path in configs]
     ignore_file_size_signal()  # past RLIMIT_FSIZE: a clear error, not death by SIGXFSZ
     settings = parse_overrides(overrides)
+    check_browser(path for path, c in zip(configs, site_configs, strict=True) if renders(c))
+    if str(settings.get("ARCHIVER_RENDER", "never")) != "never":
+        check_browser(["-s ARCHIVER_RENDER"])
     settings["ARCHIVER_ARCHIVE_DIR"] = str(archive_dir)
     settings["LOG_LEVEL"] = "DEBUG" if verbose else ("WARNING" if quiet else "INFO")
     if warc_max_size is not None:
@@ -185,6 +191,24 @@ def schedule(
     Scheduler(list(sites.values()), archive_dir, overrides, run_now=run_now).run()
 
 
+def renders(config: SiteConfig) -> bool:
+    """Whether a site config loads any article in a browser (`crawl.render`, a section's)."""
+    return config.crawl.render != "never" or any(
+        s.render not in (None, "never") for s in config.sections
+    )
+
+
+def check_browser(needed_by: Iterable[object]) -> None:
+    """A usage error (exit 2, before anything is fetched) when browser capture is asked for
+    and scrapy-playwright is not installed."""
+    names = [str(n) for n in needed_by]
+    if names and importlib.util.find_spec("scrapy_playwright") is None:
+        raise ConfigProblem(
+            f"{', '.join(names)}: browser capture needs scrapy-playwright "
+            "(pip install 'archiver[browser]')"
+        )
+
+
 @cli.command("archive")
 @click.argument("urls", nargs=-1)
 @click.option(
@@ -204,6 +228,12 @@ def schedule(
 @click.option("--no-requisites", is_flag=True, help="Only the pages, not what they need to show.")
 @click.option("--ignore-robots", is_flag=True, help="Fetch pages robots.txt disallows.")
 @click.option(
+    "--render",
+    is_flag=True,
+    help="Load each page in headless Chromium (pages built by scripts): every request it "
+    "makes, its DOM and screenshots are archived, the article is read from the DOM.",
+)
+@click.option(
     "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait per request."
 )
 @overrides_option("Override a Scrapy/ARCHIVER_* setting (repeatable).")
@@ -217,6 +247,7 @@ def archive(
     site: str,
     no_requisites: bool,
     ignore_robots: bool,
+    render: bool,
     timeout: float,
     overrides: tuple[str, ...],
     as_json: bool,
@@ -229,6 +260,7 @@ def archive(
     Example:
         archiver archive https://news.example.com/2026/11/27/story
         archiver archive -i urls.txt --site investigations --json
+        archiver archive --render https://news.example.com/app/story/123
 
     Prints a line per URL on stdout, tab-separated: status, article id, JSON path, replay
     address, URL. Exit 0 when every URL was archived, 1 when one failed (its response, if
@@ -250,6 +282,9 @@ def archive(
     settings["LOG_LEVEL"] = "DEBUG" if verbose else ("WARNING" if quiet else "INFO")
     settings["ROBOTSTXT_OBEY"] = not ignore_robots
     settings["DOWNLOAD_TIMEOUT"] = timeout
+    if render:
+        check_browser(["--render"])
+        settings["ARCHIVER_RENDER"] = "always"
     from archiver.runner import run_archive
 
     ignore_file_size_signal()  # past RLIMIT_FSIZE: a clear error, not death by SIGXFSZ
@@ -270,7 +305,8 @@ def archive(
         kind = {True: "article", False: "not an article", None: "no document"}[outcome.is_article]
         if outcome.ok and outcome.requisites_missing:
             what = "archived, incomplete"
-        note = terminal_text(f"{what}: {outcome.url} ({kind}; {outcome.resources_note()})")
+        resources = "loaded in a browser" if outcome.rendered else outcome.resources_note()
+        note = terminal_text(f"{what}: {outcome.url} ({kind}; {resources})")
         click.echo(note, err=True)
     if summary.disk_full:
         click.echo(DISK_FULL_ADVICE, err=True)

@@ -68,6 +68,11 @@ class Section(StrictModel):
         description="CSS selector of the pagination link (an <a> element), e.g. 'a[rel=next]'. "
         "Default: found by heuristics (rel=next, 'next'/'more' links, ?page=N).",
     )
+    render: Literal["never", "auto", "always"] | None = Field(
+        default=None,
+        description="Load the articles found here in a browser: never, auto or always (see "
+        "crawl.render). Default: crawl.render.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -181,6 +186,20 @@ class CrawlSettings(StrictModel):
         le=1_000_000_000,
         description="Stop after this many pages per crawl, all kinds counted "
         "(Scrapy CLOSESPIDER_PAGECOUNT). Default: no limit.",
+    )
+    render: Literal["never", "auto", "always"] = Field(
+        default="never",
+        description="Load articles in headless Chromium (browser capture, needs the `browser` "
+        "extra): 'never' (Scrapy only), 'auto' (again in the browser when the HTML as fetched "
+        "gives fewer than render_min_words words of article text: pages built by scripts), "
+        "'always' (every article). Default: never.",
+    )
+    render_min_words: int = Field(
+        default=50,
+        ge=1,
+        le=100_000,
+        description="With render: auto, an article whose fetched HTML gives fewer words of "
+        "text than this is loaded in the browser, 1 to 100000. Default: 50.",
     )
 
     @property

@@ -28,7 +28,11 @@ def crawl_settings(config: SiteConfig) -> dict[str, Any]:
         "ROBOTSTXT_OBEY": crawl.obey_robots,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency,
         "USER_AGENT": user_agent_for(config),
+        "ARCHIVER_RENDER_MIN_WORDS": crawl.render_min_words,
     }
+    modes = {crawl.render, *(s.render for s in config.sections if s.render)}
+    # The most any article may need: the browser is set up when one might be rendered.
+    settings["ARCHIVER_RENDER"] = next((m for m in ("always", "auto") if m in modes), "never")
     if crawl.download_delay == 0:
         settings["AUTOTHROTTLE_ENABLED"] = False
     if crawl.max_pages:

@@ -92,6 +92,7 @@ class PageOutcome:
     replay_url: str | None = None
     requisites_fetched: int = 0  # page resources archived
     requisites_missing: dict[str, int] = field(default_factory=dict)  # not archived, by reason
+    rendered: bool = False  # loaded in the browser (--render), its DOM and screenshots kept
 
     @property
     def requisites_needed(self) -> int:

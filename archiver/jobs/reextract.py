@@ -47,6 +47,7 @@ from archiver.store.locking import LockBusy, acquire_site_lock
 from archiver.store.rows import ArticleRow, PendingExtraction
 from archiver.store.urlstate import observe_processed
 from archiver.store.versions import PreviousVersion, next_version
+from archiver.warc import read_record
 
 logger = logging.getLogger(__name__)
 
@@ -247,10 +248,32 @@ def _read_page(layout: ArchiveLayout, row: ArticleRow, hints: HintsByFile) -> _P
     if not isinstance(warc_file, str) or not isinstance(offset, int):
         raise Failure("no-provenance", "the document names no WARC record")
     warc_path = layout.warc_dir(row.site) / warc_file
+    dom = _rendered_dom(layout, row, document)
+    if dom is not None:  # loaded in a browser: extracted from the DOM it built
+        return _Page(row, document, dom, "utf-8", hints.for_file(warc_path))
     record = read_response(warc_path, offset, provenance.get("warc_record_id"))
     content_type = last_header(record, "Content-Type")
     encoding = page_encoding(content_type, record.payload) if textual(record.mime) else None
     return _Page(row, document, record.payload, encoding, hints.for_file(warc_path))
+
+
+def _rendered_dom(layout: ArchiveLayout, row: ArticleRow, document: dict[str, Any]) -> bytes | None:
+    """The DOM a browser built, for a document extracted from one (its resource record)."""
+    rendering = document.get("rendering") or {}
+    warc_file, offset = rendering.get("dom_warc_file"), rendering.get("dom_warc_offset")
+    if (
+        not rendering.get("rendered")
+        or not isinstance(warc_file, str)
+        or not isinstance(offset, int)
+    ):
+        return None
+    try:
+        record = read_record(layout.warc_dir(row.site) / warc_file, offset)
+    except Exception as exc:  # OSError, warcio's ArchiveLoadFailed, a truncated gzip member
+        raise Failure("record-unreadable", f"{warc_file}@{offset}: {exc}") from exc
+    if record.rec_type != "resource" or record.record_id != rendering.get("dom_record_id"):
+        raise Failure("record-mismatch", f"{warc_file}@{offset} is not the rendered DOM")
+    return record.payload
 
 
 def _read_document(path: Path) -> dict[str, Any]:

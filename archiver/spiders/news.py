@@ -14,9 +14,11 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.settings import SETTINGS_PRIORITIES
 from twisted.python.failure import Failure
 
 from archiver import signals as archiver_signals
+from archiver.browser import enable_browser, warcinfo_note
 from archiver.config import Section, SiteConfig, load_site_config
 from archiver.crawl.errors import error_kind
 from archiver.crawl.links import absolute_links, in_scope, is_article_url, section_for, unique
@@ -34,10 +36,12 @@ from archiver.crawl.sources import (
 )
 from archiver.items import FetchedPage, ListingSnapshot, PageNotExtracted
 from archiver.spiders.base import ArchivingSpider
+from archiver.spiders.rendering import render_fallback, render_fields
 from archiver.spiders.requisites import RequisiteFetching
 
 logger = logging.getLogger(__name__)
 
+SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
 #: Where to look for the next listing page when a section names no selector.
 DEFAULT_NEXT_PAGE = (
     'link[rel~="next"]::attr(href)',
@@ -99,6 +103,8 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, NewsSpider)
         spider.apply_config_settings()
+        enable_browser(crawler.settings, crawler.settings.get("ARCHIVER_RENDER"))
+        crawler.signals.connect(spider.render_again, signal=archiver_signals.render_wanted)
         spider.name_archive()
         if crawler.settings.get("ARCHIVER_REDIS_URL"):  # articles in the run's Redis queue
             crawler.settings.set("SCHEDULER", DISTRIBUTED_SCHEDULER, priority="spider")
@@ -113,11 +119,23 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
     def site_key(self) -> str:
         return self.config.site
 
+    def render_mode(self, section: str | None) -> str:
+        """never, auto or always for an article of `section`: the section's `render`, else
+        `crawl.render`; ``-s ARCHIVER_RENDER=...`` overrides both."""
+        settings = self.crawler.settings
+        if settings.getpriority("ARCHIVER_RENDER") > SPIDER_PRIORITY:
+            return str(settings.get("ARCHIVER_RENDER"))
+        for configured in self.config.sections:
+            if configured.name == section and configured.render:
+                return configured.render
+        return self.config.crawl.render
+
     def warcinfo_fields(self) -> dict[str, str]:
         return {
             "archiver-config-name": self.config.site,
             "archiver-config-sha256": self.config.config_hash,
             "description": f"Crawl of {self.config.name}",
+            **warcinfo_note(self.crawler.settings),
         }
 
     async def start(self) -> AsyncIterator[Any]:
@@ -372,22 +390,46 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             return None
         # Duplicates are dropped by `planned`; not filtering lets a redirect reach a page that
         # was also listed under its own URL, so the URL that was listed gets its capture too.
+        section = section or section_for(self.config, url)
+        mode = self.render_mode(section)
         return Request(
             url,
             dont_filter=True,
             callback=self.parse_article,
             errback=self.fetch_failed,
             headers=plan.headers or None,
-            cb_kwargs={"section": section or section_for(self.config, url)},
+            cb_kwargs={"section": section},
             meta={
                 "archiver_kind": "article",
                 "archiver_reason": str(plan.reason),
                 "archiver_amp_variant": amp,
                 "archiver_published": published,
                 "handle_httpstatus_list": [304],
+                "archiver_render_mode": mode,
+                "archiver_render": mode == "always",
             },
             priority=1,
         )
+
+    def render_again(self, item: FetchedPage) -> None:
+        """`auto`: load a page whose HTML gave too little text in the browser (the pipeline
+        asks); if the browser fails, the page as fetched is stored (`render_failed`)."""
+        request = Request(
+            item.requested_url,
+            dont_filter=True,
+            callback=self.parse_article,
+            errback=self.fetch_failed,
+            cb_kwargs={"section": item.section},
+            meta={
+                "archiver_kind": "article",
+                "archiver_reason": "render",
+                "archiver_render_mode": "auto",
+                "archiver_render": True,
+                "archiver_unrendered": item,
+            },
+            priority=1,
+        )
+        self.crawler.engine.crawl(request)
 
     def next_page_url(self, response: TextResponse, section: Section) -> str | None:
         """The pagination link of a listing page, within the allowed hosts."""
@@ -421,7 +463,7 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             stats.inc_value("archiver/articles/amp_duplicate")
             self.archive.mark_processed(redirects[0])
             return
-        yield FetchedPage(
+        page = FetchedPage(
             url=response.url,
             requested_url=redirects[0],
             status=response.status,
@@ -430,7 +472,9 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             section=section,
             record=capture.payload,
         )
-        if self.crawler.settings.getbool("ARCHIVER_REQUISITES"):
+        yield render_fields(page, response.meta)
+        if page.rendered is None and self.crawler.settings.getbool("ARCHIVER_REQUISITES"):
+            # (A page loaded in the browser has what it loaded archived already.)
             yield from self.page_requisites(response, response.url)
 
     def is_amp_duplicate(self, response: HtmlResponse) -> bool:
@@ -467,10 +511,18 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
         shared = self.archive.shared if self.archive is not None else None
         return shared.claimed(url) if shared is not None else url in self.planned
 
-    def fetch_failed(self, failure: Failure) -> list[Request]:
+    def fetch_failed(self, failure: Failure) -> list[Any]:
         """Count and log a page that could not be used (the recorder archived any response);
-        an AMP link whose mapped page is not found (404, 410) is fetched as it was linked."""
+        an AMP link whose mapped page is not found (404, 410) is fetched as it was linked.
+        A page the browser could not load is fetched without it (always), or stored as first
+        fetched (auto)."""
         request = failure.request if hasattr(failure, "request") else None
+        if (
+            request is not None
+            and request.meta.get("archiver_render")
+            and getattr(failure.value, "response", None) is None  # no answer, not an HTTP error
+        ):
+            return render_fallback(request, failure)
         kind = (request.meta.get("archiver_kind") if request else None) or "page"
         if request is not None and request.meta.get("archiver_gone"):
             return []  # a takedown: recorded in the catalog and counted by the recorder

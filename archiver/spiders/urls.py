@@ -11,10 +11,12 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
+from archiver.browser import enable_browser, warcinfo_note
 from archiver.crawl.resources import host_of
 from archiver.items import FetchedPage
 from archiver.jobs.oneoff import DEFAULT_COLLECTION, PageOutcome, replay_address
 from archiver.spiders.base import ArchivingSpider
+from archiver.spiders.rendering import render_fallback, render_fields
 from archiver.spiders.requisites import RequisiteFetching, failure_reason
 
 logger = logging.getLogger(__name__)
@@ -35,12 +37,14 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
         urls: str | Iterable[str] = (),
         site: str = DEFAULT_COLLECTION,
         requisites: bool | str = True,
+        render: bool | str = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.urls = _url_list(urls)
         self.site = site
         self.with_requisites = requisites not in (False, "0", "false", "no")
+        self.render = render not in (False, "", "0", "false", "no")
         self.outcomes: dict[str, PageOutcome] = {u: PageOutcome(u) for u in self.urls}
 
     @classmethod
@@ -57,6 +61,9 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
         settings.set("ARCHIVER_SITE_DOMAINS", hosts, priority="spider")
         if not settings.getbool("ARCHIVER_REQUISITES"):
             spider.with_requisites = False
+        if spider.render or settings.get("ARCHIVER_RENDER") == "always":
+            spider.render = True
+            enable_browser(settings, "always")
         spider.name_archive()
         crawler.signals.connect(spider.item_stored, signal=signals.item_scraped)
         return spider
@@ -71,6 +78,7 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
             "description": "One-off archiving of URLs with their page requisites",
             "robots": f"{page} (for the pages asked for; their requisites are fetched as part "
             "of them)",
+            **warcinfo_note(self.crawler.settings),
         }
 
     async def start(self) -> AsyncIterator[Any]:
@@ -80,7 +88,12 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
                 callback=self.parse_page,
                 errback=self.page_failed,
                 dont_filter=True,
-                meta={"archiver_kind": "page", "archiver_target": url},
+                meta={
+                    "archiver_kind": "page",
+                    "archiver_target": url,
+                    "archiver_render": self.render,
+                    "archiver_render_mode": "always" if self.render else "never",
+                },
             )
 
     def parse_page(self, response: Response) -> Iterator[Any]:
@@ -92,7 +105,7 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
         if capture is None:
             outcome.error = "not recorded (WARC write failed)"
             return
-        yield FetchedPage(
+        page = FetchedPage(
             url=response.url,
             requested_url=outcome.url,
             status=response.status,
@@ -102,7 +115,10 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
             record=capture.payload,
             keep_unextractable=True,
         )
-        if self.with_requisites and isinstance(response, HtmlResponse):
+        yield render_fields(page, response.meta)
+        outcome.rendered = page.rendered is not None
+        # A page loaded in the browser has what it loaded archived already.
+        if self.with_requisites and isinstance(response, HtmlResponse) and not outcome.rendered:
             yield from self.page_requisites(response, outcome.url)
 
     def closed(self, reason: str) -> None:
@@ -119,12 +135,15 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
             outcome.requisites_fetched = report.archived
             outcome.requisites_missing = report.reasons()
 
-    def page_failed(self, failure: Failure) -> None:
-        """A page that answered 4xx/5xx (archived all the same) or never answered."""
+    def page_failed(self, failure: Failure) -> list[Any]:
+        """A page that answered 4xx/5xx (archived all the same) or never answered; one the
+        browser could not load is fetched again without it."""
         request = getattr(failure, "request", None)
         if request is None:
-            return
+            return []
         response = getattr(failure.value, "response", None)
+        if response is None and request.meta.get("archiver_render"):
+            return render_fallback(request, failure)
         if response is not None:
             outcome = self._note_response(response)
             outcome.error = f"HTTP {response.status}"
@@ -132,6 +151,7 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
             outcome = self.outcomes[request.meta["archiver_target"]]
             outcome.error = failure_reason(failure)
         logger.warning("Could not archive %s: %s", outcome.url, outcome.error)
+        return []
 
     def _note_response(self, response: Response) -> PageOutcome:
         outcome = self.outcomes[response.meta["archiver_target"]]

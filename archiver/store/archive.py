@@ -84,9 +84,11 @@ def _capture_fields(
     http_status: int,
     section: str | None,
     requested_url: str | None,
+    rendering: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The fields of an article document made from one capture (all but its version data)."""
     return {
+        "rendering": dict(rendering) if rendering else None,
         "id": art_id,
         "url": url,
         "requested_url": requested_url if requested_url != url else None,
@@ -353,6 +355,7 @@ class SiteArchive:
         http_status: int,
         section: str | None = None,
         requested_url: str | None = None,
+        rendering: Mapping[str, Any] | None = None,
     ) -> StoredArticle:
         """Write the article document (JSON file + WARC metadata record + catalog row).
 
@@ -366,6 +369,7 @@ class SiteArchive:
             http_status=http_status,
             section=section,
             requested_url=requested_url,
+            rendering=rendering,
         )
         if isinstance(plan, StoredArticle):
             return plan
@@ -381,6 +385,7 @@ class SiteArchive:
         http_status: int,
         section: str | None = None,
         requested_url: str | None = None,
+        rendering: Mapping[str, Any] | None = None,
     ) -> StoredArticle:
         """`store_article` for an event loop: the JSON file is written and made durable (its
         fsyncs) in a thread while the loop runs on. Stores of one article take turns."""
@@ -395,6 +400,7 @@ class SiteArchive:
                     http_status=http_status,
                     section=section,
                     requested_url=requested_url,
+                    rendering=rendering,
                 )
                 if isinstance(plan, StoredArticle):
                     return plan
@@ -416,6 +422,7 @@ class SiteArchive:
         http_status: int,
         section: str | None,
         requested_url: str | None,
+        rendering: Mapping[str, Any] | None = None,
     ) -> _ArticlePlan | StoredArticle:
         """The new version to write, or the stored one when nothing changed (then done)."""
         self._check_open()
@@ -435,6 +442,7 @@ class SiteArchive:
             http_status=http_status,
             section=section,
             requested_url=requested_url,
+            rendering=rendering,
         )
         article = next_version(fields, previous)
         if article is None:
@@ -518,6 +526,23 @@ class SiteArchive:
         self.catalog.add_captures([capture_row(self.site, meta, refers_to=page.record_id)])
         self.catalog.put_page_resources(page_resources_row(self.site, page.record_id, report))
         self.catalog.commit()
+
+    def record_resource(
+        self, target_uri: str, payload: bytes, *, content_type: str, page: RecordLocation
+    ) -> RecordLocation:
+        """Keep something made from a captured page (a rendered DOM, a screenshot) as a WARC
+        resource record linked to the page's response and dated like it, and catalog it."""
+        self._check_open()
+        loc = self.writer.write_resource(
+            target_uri,
+            payload,
+            content_type=content_type,
+            concurrent_to=page.record_id,
+            date=page.date,
+        )
+        self.catalog.add_captures([capture_row(self.site, loc, refers_to=page.record_id)])
+        self.catalog.commit()
+        return loc
 
     @property
     def closed(self) -> bool:

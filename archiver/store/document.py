@@ -58,6 +58,46 @@ class Changes(BaseModel):
     )
 
 
+class Rendering(BaseModel):
+    """Whether the text came from a page loaded in a browser (`crawl.render`), and why; or why
+    a page with no article text was not. Absent from documents made without a word to say."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["never", "auto", "always"] = Field(description="The render mode applied.")
+    rendered: bool = Field(
+        description="True when the text was extracted from the DOM a browser built."
+    )
+    reason: str = Field(description="Why it was (or was not) loaded in a browser, in words.")
+    fetched_words: int | None = Field(
+        default=None, ge=0, description="auto: words of article text in the HTML as fetched."
+    )
+    dom_record_id: str | None = Field(
+        default=None, description="The WARC resource record (urn:dom:<url>) holding the DOM."
+    )
+    dom_warc_file: str | None = Field(
+        default=None, description="The WARC file under warc/<site>/ holding that record."
+    )
+    dom_warc_offset: int | None = Field(
+        default=None, ge=0, description="Its byte offset (`archiver reextract` reads the DOM)."
+    )
+    screenshot_record_id: str | None = Field(
+        default=None, description="The viewport screenshot's resource record (urn:screenshot:)."
+    )
+    full_page_screenshot_record_id: str | None = Field(
+        default=None, description="The full-page screenshot's resource record."
+    )
+    requests: int | None = Field(
+        default=None, ge=0, description="Exchanges the page made in the browser, archived."
+    )
+    aborted: dict[str, int] = Field(
+        default_factory=dict, description="Requests the page tried that were refused, by reason."
+    )
+    failed: int | None = Field(
+        default=None, ge=0, description="Requests the page made that got no answer."
+    )
+
+
 class Article(BaseModel):
     """One capture of one article, normalised. Unknown values are null, never invented."""
 
@@ -103,10 +143,19 @@ class Article(BaseModel):
     )
     provenance: Provenance
     extractor: ExtractorInfo
+    rendering: Rendering | None = Field(
+        default=None,
+        description="Browser capture: present when the page was loaded in a browser, or when "
+        "its HTML held no article text (saying why it was not rendered).",
+    )
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The document as written to disk (field 'schema', not 'schema_')."""
-        return self.model_dump(by_alias=True, mode="json")
+        """The document as written to disk (field 'schema', not 'schema_'; no `rendering`
+        when there is nothing to say, as in documents made before it existed)."""
+        data = self.model_dump(by_alias=True, mode="json")
+        if data.get("rendering") is None:
+            data.pop("rendering", None)
+        return data
 
     def to_json_bytes(self) -> bytes:
         """Stable, human-readable UTF-8 JSON."""

@@ -229,6 +229,30 @@ def metadata_record(
     )
 
 
+def resource_record(
+    target_uri: str,
+    payload: bytes,
+    *,
+    record_id: str,
+    date: str,
+    content_type: str,
+    concurrent_to: str | None = None,
+) -> ArcWarcRecord:
+    """A resource record: content made here rather than fetched (a rendered page's DOM, a
+    screenshot), linked to the capture it was made from by WARC-Concurrent-To."""
+    extra = [("WARC-Concurrent-To", concurrent_to)] if concurrent_to else []
+    extra.append(("WARC-Payload-Digest", payload_digest(payload)))
+    headers = _warc_headers("resource", record_id, date, target_uri, extra)
+    return _BUILDER.create_warc_record(
+        target_uri,
+        "resource",
+        payload=BytesIO(payload),
+        length=len(payload),
+        warc_content_type=content_type,
+        warc_headers=headers,
+    )
+
+
 def warcinfo_record(
     filename: str, info: Mapping[str, str], *, record_id: str, date: str
 ) -> ArcWarcRecord:

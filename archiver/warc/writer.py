@@ -214,6 +214,30 @@ class WarcWriter:
             )
             return self._write([record])[0]
 
+    def write_resource(
+        self,
+        target_uri: str,
+        payload: bytes,
+        *,
+        content_type: str,
+        concurrent_to: str | None = None,
+        date: str | None = None,
+    ) -> RecordLocation:
+        """Write a resource record (e.g. a rendered page's DOM or screenshot) linked to the
+        response it was made from by WARC-Concurrent-To; ``date`` is a WARC-Date as written
+        (that response's, so replay finds them together), else now."""
+        with self._lock:
+            self._prepare_file()
+            record = records.resource_record(
+                target_uri,
+                payload,
+                record_id=self._make_record_id(),
+                date=date or records.format_warc_date(self._utcnow()),
+                content_type=content_type,
+                concurrent_to=concurrent_to,
+            )
+            return self._write([record])[0]
+
     def close(self) -> list[Path]:
         """Close the current file (fsync, rename ``.open`` away); safe to call repeatedly.
 
