@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,11 +28,12 @@ from archiver.cli import cli
 from archiver.config import load_site_config
 from archiver.crawl.render import NO_TEXT_NOTE, BrowserRequestRules
 from archiver.crawl.resources import DeadHosts, ResourcePolicy, ResourceRules
+from archiver.replay.server import make_server
 from archiver.spiders.news import NewsSpider
 from archiver.store.cdxj import index_warc
 from archiver.store.document import SCHEMA_PATH, Article
 from archiver.store.identity import FULL_PAGE_SCREENSHOT_URI, RENDERED_DOM_URI, SCREENSHOT_URI
-from tests.browser import chromium_path
+from tests.browser import chromium, chromium_path
 from tests.crawling import crawl_config, crawler_for, install_asyncio_reactor, run_crawl
 from tests.js_site import ARTICLES, STATIC_SLUG, TRACKER_HOST, UNLISTED, JsSite, js_site
 from tests.support import REPO
@@ -227,6 +229,28 @@ def test_dom_and_screenshots_are_resource_records_linked_to_the_page(
         for entry in index_warc(path, "pointgazette")
     }
     assert RENDERED_DOM_URI + page_url in indexed and SCREENSHOT_URI + page_url in indexed
+
+
+def test_the_replayed_page_shows_the_text_in_a_browser(rendered: tuple[str, Path]) -> None:
+    """The reader view's link to the capture, opened in real Chromium, shows the article."""
+    mode, archive = rendered
+    doc = documents(archive)[SLUG]
+    title, paragraphs = ARTICLES[SLUG]
+    server = make_server(archive)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with chromium() as (page, _):
+            page.goto(f"{server.base_url}/article/{doc['id']}", wait_until="load")
+            page.click("text=view the page as captured")
+            page.wait_for_load_state("load")
+            shown = page.inner_text("body")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert title in shown
+    assert all(paragraph in shown for paragraph in paragraphs), (mode, shown[:500])
+    assert "rendered" in shown  # the banner says what is shown
 
 
 def test_reextract_reads_the_rendered_dom(rendered: tuple[str, Path]) -> None:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 from archiver.config import SITE_KEY_RE
@@ -253,12 +254,36 @@ class ReplayApp:
             urls = sorted({*catalog.urls_of(article_id), *(v.url for v, _ in versions)})
             fetches = sorted((f for u in urls for f in catalog.fetches(u)), key=lambda f: f.date)
             events = catalog.events(article_id=article_id)
-        shots = self._screenshots(row)
-        view = pages.ArticleView(row, document, versions, fetches, events, shots)
+        rendered = self._rendered_capture(row, document)
+        shots = self._screenshots(row, rendered)
+        stamp = rendered[1] if rendered is not None else None
+        view = pages.ArticleView(row, document, versions, fetches, events, shots, stamp)
         return _page(200, pages.article_page(view))
 
-    def _rendered_entry(self, row: ArticleRow, prefix: str) -> CdxjEntry | None:
+    def _rendered_capture(
+        self, row: ArticleRow, document: dict[str, Any] | None
+    ) -> tuple[str, str] | None:
+        """(page URL, timestamp) of the browser capture a rendered version was extracted from
+        (its DOM record, named in the document), or None. With ``render: auto`` it is not the
+        first capture of the page, which held no article text."""
+        info = (document or {}).get("rendering") or {}
+        if not isinstance(info, dict) or not info.get("rendered") or not info.get("dom_warc_file"):
+            return None
+        for url in dict.fromkeys([str((document or {}).get("url") or row.url), row.url]):
+            for entry in self.index.captures(RENDERED_DOM_URI + url, site=row.site):
+                if (entry.filename, entry.offset) == (
+                    info["dom_warc_file"],
+                    info["dom_warc_offset"],
+                ):
+                    return url, entry.timestamp
+        return None
+
+    def _rendered_entry(
+        self, row: ArticleRow, prefix: str, rendered: tuple[str, str] | None = None
+    ) -> CdxjEntry | None:
         """The `prefix` record of the rendered capture an article version comes from."""
+        if rendered is not None:
+            return find_rendered(self.resources, prefix, rendered[0], rendered[1], row.site)
         page = self.index.closest(row.url, pad_timestamp(timestamp14(row.fetched_at)), row.site)
         if page is None:
             return None
@@ -266,13 +291,15 @@ class ReplayApp:
             self.resources, prefix, page.url, page.timestamp, row.site, row.record_id
         )
 
-    def _screenshots(self, row: ArticleRow) -> pages.Screenshots | None:
+    def _screenshots(
+        self, row: ArticleRow, rendered: tuple[str, str] | None
+    ) -> pages.Screenshots | None:
         """Paths of the screenshots of the version shown, when it was rendered."""
         query = f"?version={row.version}"
         found = {
             name: f"/article/{row.id}/{name}.png{query}"
             for name, prefix in _SCREENSHOT_PREFIX.items()
-            if self._rendered_entry(row, prefix) is not None
+            if self._rendered_entry(row, prefix, rendered) is not None
         }
         if not found:
             return None
@@ -283,7 +310,10 @@ class ReplayApp:
         version = _int(_param(params, "version"), 0) or None
         with self._catalog() as catalog:
             row = catalog.article(article_id, version) if catalog is not None else None
-        entry = self._rendered_entry(row, _SCREENSHOT_PREFIX[name]) if row is not None else None
+        entry = None
+        if row is not None:
+            rendered = self._rendered_capture(row, self.resources.article_document(row.json_path))
+            entry = self._rendered_entry(row, _SCREENSHOT_PREFIX[name], rendered)
         if entry is None:
             return not_found(f"No screenshot of article {article_id}.")
         try:

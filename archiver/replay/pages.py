@@ -199,13 +199,17 @@ class ArticleView:
     fetches: Sequence[CaptureRow]  # captures of its URLs, oldest first
     events: Sequence[EventRow]
     screenshots: Screenshots | None = None  # of the version shown, when it was rendered
+    # The timestamp of the capture it was extracted from, when that is not the one its fetch
+    # date names (a page loaded again in a browser by `render: auto`).
+    capture_timestamp: str | None = None
 
 
 def article_page(view: ArticleView) -> str:
     """The reader view: metadata, the clean text, versions with diffs, captures, takedowns."""
     doc, row = view.document, view.row
     title = doc.get("title") or row.url
-    capture = replay_path(row.site, timestamp14(row.fetched_at), row.url)
+    stamp = view.capture_timestamp or timestamp14(row.fetched_at)
+    capture = replay_path(row.site, stamp, row.url)
     names = doc.get("authors")
     authors = ", ".join(str(a) for a in names) if isinstance(names, list) and names else "-"
     facts = [
