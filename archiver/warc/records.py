@@ -218,15 +218,7 @@ def metadata_record(
         extra.append(("WARC-Refers-To-Target-URI", refers_to_target))
     if refers_to_date:
         extra.append(("WARC-Refers-To-Date", refers_to_date))
-    headers = _warc_headers("metadata", record_id, date, target_uri, extra)
-    return _BUILDER.create_warc_record(
-        target_uri,
-        "metadata",
-        payload=BytesIO(payload),
-        length=len(payload),
-        warc_content_type=content_type,
-        warc_headers=headers,
-    )
+    return _made_record("metadata", target_uri, payload, record_id, date, content_type, extra)
 
 
 def resource_record(
@@ -242,10 +234,23 @@ def resource_record(
     screenshot), linked to the capture it was made from by WARC-Concurrent-To."""
     extra = [("WARC-Concurrent-To", concurrent_to)] if concurrent_to else []
     extra.append(("WARC-Payload-Digest", payload_digest(payload)))
-    headers = _warc_headers("resource", record_id, date, target_uri, extra)
+    return _made_record("resource", target_uri, payload, record_id, date, content_type, extra)
+
+
+def _made_record(
+    kind: str,
+    target_uri: str,
+    payload: bytes,
+    record_id: str,
+    date: str,
+    content_type: str,
+    extra: list[tuple[str, str]],
+) -> ArcWarcRecord:
+    """A metadata or resource record: a payload made here, not an HTTP exchange."""
+    headers = _warc_headers(kind, record_id, date, target_uri, extra)
     return _BUILDER.create_warc_record(
         target_uri,
-        "resource",
+        kind,
         payload=BytesIO(payload),
         length=len(payload),
         warc_content_type=content_type,
