@@ -162,7 +162,7 @@ class SiteArchiveExtension:
                 gzip_level=settings.getint("ARCHIVER_WARC_GZIP_LEVEL"),
                 max_warc_age=settings.getfloat("ARCHIVER_WARC_MAX_AGE"),
                 shared=shared,
-                warc_prefix=f"{site}-{worker_name()}" if shared is not None else None,
+                warc_prefix=warc_prefix(settings, site, distributed=shared is not None),
             )
         except BaseException:
             if lock is not None:
@@ -279,6 +279,15 @@ class CrawlProgress:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self._task is not None and self._task.running:
             self._task.stop()
+
+
+def warc_prefix(settings: BaseSettings, site: str, *, distributed: bool) -> str | None:
+    """What WARC file names start with: ARCHIVER_WARC_PREFIX, else ``<site>-<host>-<pid>``
+    for a worker of a distributed crawl, else (None) the site key."""
+    given = str(settings.get("ARCHIVER_WARC_PREFIX") or "").strip()
+    if given:
+        return given
+    return f"{site}-{worker_name()}" if distributed else None
 
 
 def join_shared_run(crawler: Crawler, site: str) -> SharedState | None:

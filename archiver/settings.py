@@ -24,6 +24,9 @@ ARCHIVER_CONFIG_DIR = None
 # take back the requests it had.
 ARCHIVER_REDIS_URL = ""
 ARCHIVER_REDIS_LEASE = 30.0
+# What WARC file names start with (empty: the site key; `<site>-<host>-<pid>` for a worker of
+# a distributed crawl). Archives made apart and merged later (`reindex --from`) should differ.
+ARCHIVER_WARC_PREFIX = ""
 ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
 # Seconds after which a WARC file rolls over, at its next record, whatever its size (0: never).
 ARCHIVER_WARC_MAX_AGE = 0

@@ -311,3 +311,12 @@ def test_settings_within_bounds_are_accepted() -> None:
 
     pairs = ["DOWNLOAD_DELAY=3600", "DOWNLOAD_TIMEOUT=2", "CONCURRENT_REQUESTS=1"]
     assert parse_overrides(pairs) == dict(p.split("=") for p in pairs)
+
+
+def test_a_warc_prefix_that_is_no_file_name_start_is_refused(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "articles: {}\n")
+    archive = tmp_path / "archive"
+    setting = "ARCHIVER_WARC_PREFIX=../elsewhere"
+    result = run_archiver("crawl", str(path), "--archive", str(archive), "-s", setting)
+    assert result.returncode == 2, result.stderr
+    assert "ARCHIVER_WARC_PREFIX must be" in result.stderr and not archive.exists()

@@ -32,7 +32,9 @@ def workers(demo_site: str, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     found = {"tmp": tmp}
     for name, sections in (("worker-1", "(?:news)"), ("worker-2", "(?:business|culture)")):
         config = demo_config(demo_site, tmp / f"{name}.yaml", {ALL_SECTIONS: sections})
-        summary = crawl_config(config, tmp / name)
+        # Named apart, as archives made on two machines should be (else a same-second start
+        # gives both a file of one name: a conflict, which has a test of its own).
+        summary = crawl_config(config, tmp / name, f"ARCHIVER_WARC_PREFIX=demo-{name}")
         assert summary.failure() is None, summary.render()
         found[name] = tmp / name
     return found

@@ -3,6 +3,7 @@ exit 0 done, 1 failed, 2 usage."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -82,6 +83,13 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
             f"ARCHIVER_REQUISITES_SCOPE must be one of {', '.join(SCOPES)}, got {scope!r}",
             param_hint="--set",
         )
+    prefix = settings.get("ARCHIVER_WARC_PREFIX")
+    if prefix and not _WARC_PREFIX_RE.fullmatch(str(prefix)):
+        raise click.BadParameter(
+            "ARCHIVER_WARC_PREFIX must be 1 to 100 letters, digits, '.', '_' or '-' (a file "
+            f"name's start), got {prefix!r}",
+            param_hint="--set",
+        )
     for name, (low, high) in NUMBER_BOUNDS.items():
         _check_number(settings, name, low, high)
     for name in str(settings.get("ARCHIVER_REQUISITES_BLOCK_LISTS", "")).split(","):
@@ -92,6 +100,7 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
     return settings
 
 
+_WARC_PREFIX_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 #: Numeric `-s` settings and their bounds: values that would hang a crawl (a delay of `inf`) or
 #: overflow are refused, as the site config's own bounds are.
 NUMBER_BOUNDS: dict[str, tuple[float, float]] = {
