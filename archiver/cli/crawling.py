@@ -46,13 +46,13 @@ def take_site_lock(archive_dir: Path, site: str) -> SiteLock:
 
 def check_redis(url: str) -> None:
     """The Redis server of a distributed crawl answers (exit 1 saying why, otherwise)."""
-    try:
-        import redis
-        import scrapy_redis  # noqa: F401 -- the shared queue
-    except ImportError as exc:
+    missing = [n for n in ("redis", "scrapy_redis") if importlib.util.find_spec(n) is None]
+    if missing:  # found, not imported: the CLI imports Scrapy only when it crawls
         raise Failed(
-            f"distributed crawling needs {exc.name}: pip install 'archiver[distributed]'"
-        ) from exc
+            f"distributed crawling needs {missing[0]}: pip install 'archiver[distributed]'"
+        )
+    import redis
+
     try:
         redis.Redis.from_url(url, socket_connect_timeout=10).ping()
     except (ValueError, redis.RedisError) as exc:
