@@ -8,7 +8,7 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.misc import load_object
 from scrapy.utils.reactor import is_asyncio_reactor_installed
@@ -33,6 +33,13 @@ from archiver.store.archive import ArchiveClosedError, SiteArchive, StoredArticl
 logger = logging.getLogger(__name__)
 
 
+class NotWritten(DropItem):
+    """A fetched page that wrote no new article document: not an item of the crawl's output."""
+
+    def __init__(self, url: str, why: str) -> None:
+        super().__init__(f"no new document for {url}: {why}", log_level="DEBUG")
+
+
 class ExtractAndStorePipeline:
     """FetchedPage -> article document (JSON file, WARC metadata record, catalog row).
 
@@ -42,6 +49,11 @@ class ExtractAndStorePipeline:
     `archiver reextract`), ARCHIVER_EXTRACT_WORKERS, ARCHIVER_EXTRACT_TIMEOUT, ARCHIVER_EXTRACTOR,
     ARCHIVER_EXTRACT_HINTS (the site config's ``extract:``). A write that finds no room stops
     the crawl (`DiskFullStop`); after it, nothing more is stored.
+
+    The items that come out (what ``scrapy crawl -o`` exports) are the article documents this
+    run wrote, each once: a new article or a new version. An unchanged re-capture, a failure, a
+    page deferred or sent to the browser is dropped quietly (`NotWritten`, logged at DEBUG);
+    every document stored, changed or not, is announced by `archiver.signals.article_stored`.
     """
 
     def __init__(
@@ -110,13 +122,25 @@ class ExtractAndStorePipeline:
         if not isinstance(item, FetchedPage):
             return item
         if self._stopped():
-            return {"url": item.url, "not_stored": DISK_FULL_REASON}
+            raise NotWritten(item.url, DISK_FULL_REASON)
         try:
-            return await self._process(item)
+            outcome = await self._process(item)
         except OSError as exc:
             if not self._disk_full(exc):
                 raise
-            return {"url": item.url, "not_stored": DISK_FULL_REASON}
+            raise NotWritten(item.url, DISK_FULL_REASON) from exc
+        if isinstance(outcome, StoredArticle):
+            self._announce(item, outcome)
+            if not outcome.changed:
+                raise NotWritten(item.url, "unchanged (already archived)")
+            return outcome.document
+        raise NotWritten(item.url, outcome)
+
+    def _announce(self, item: FetchedPage, stored: StoredArticle) -> None:
+        if self.crawler is not None:
+            self.crawler.signals.send_catch_log(
+                archiver_signals.article_stored, item=item, document=stored.document
+            )
 
     def _stopped(self) -> bool:
         """Whether a write found no room: then nothing more is written."""
@@ -128,7 +152,8 @@ class ExtractAndStorePipeline:
             exc, self.archive.layout.root
         )
 
-    async def _process(self, item: FetchedPage) -> Any:
+    async def _process(self, item: FetchedPage) -> StoredArticle | str:
+        """The article stored, or why nothing was."""
         stats = self.stats
         if not self.extract:
             return self._defer(item)
@@ -136,7 +161,7 @@ class ExtractAndStorePipeline:
         if outcome.failure == DISK_FULL:  # not the page's fault: it is not marked processed
             raise DiskFull(errno.ENOSPC, outcome.message or "no space left", "")
         if self._stopped():  # while the page was being extracted
-            return {"url": item.url, "not_stored": DISK_FULL_REASON}
+            return DISK_FULL_REASON
         article = outcome.article
         words = article.word_count if article is not None and article.text else 0
         if self._wants_render(item, words):
@@ -144,14 +169,14 @@ class ExtractAndStorePipeline:
             item.fetched_words = words
             stats.inc_value("archiver/render/wanted")
             self.crawler.signals.send_catch_log(archiver_signals.render_wanted, item=item)
-            return {"url": item.url, "render_requested": True}
+            return "sent to the browser (too little text)"
         if article is None and item.keep_unextractable:
             article = ExtractedArticle(is_article=False, title=None, description=None)
         elif article is None:
             stats.inc_value(f"archiver/extract/failed/{outcome.failure}")
             logger.warning("Extraction failed for %s: %s", item.url, outcome.message)
             self.archive.mark_processed(item.requested_url)
-            return {"url": item.url, "extraction_failed": outcome.failure}
+            return f"extraction failed ({outcome.failure})"
         store = (
             self.archive.store_article_async
             if is_asyncio_reactor_installed()
@@ -174,7 +199,7 @@ class ExtractAndStorePipeline:
             stats.inc_value("archiver/articles/written")
         else:
             stats.inc_value("archiver/articles/not_article")
-        return stored.document
+        return stored
 
     def _wants_render(self, item: FetchedPage, words: int) -> bool:
         """auto: a page fetched without the browser whose text is too little goes to it."""
@@ -216,7 +241,7 @@ class ExtractAndStorePipeline:
     async def _store_now(self, article: ExtractedArticle, **fields: Any) -> StoredArticle:
         return self.archive.store_article(article, **fields)
 
-    def _defer(self, item: FetchedPage) -> dict[str, Any]:
+    def _defer(self, item: FetchedPage) -> str:
         """An archive-only crawl: the capture waits in the catalog for `archiver reextract`."""
         self.archive.defer_extraction(
             response=item.record,
@@ -228,7 +253,7 @@ class ExtractAndStorePipeline:
             keep_unextractable=item.keep_unextractable,
         )
         self.stats.inc_value("archiver/extract/deferred")
-        return {"url": item.url, "extraction_deferred": True}
+        return "extraction deferred (archive only)"
 
     def not_extracted(self, item: PageNotExtracted) -> None:
         """Count a page that goes no further; its capture counts as processed."""

@@ -13,3 +13,6 @@ page_not_extracted = object()
 #: Extraction found too little text in a page fetched without a browser, and its render mode
 #: is auto: ``item`` is the `archiver.items.FetchedPage`; the spider loads it in the browser.
 render_wanted = object()
+#: The pipeline stored an article page, a new document or an unchanged re-capture: ``item`` is
+#: the `archiver.items.FetchedPage`, ``document`` the article document (dict) it is archived as.
+article_stored = object()

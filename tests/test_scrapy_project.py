@@ -33,6 +33,12 @@ def test_scrapy_crawl_archives_and_exports_article_documents(tmp_path: Path) -> 
     articles = [d for d in article_documents(archive) if d["is_article"]]
     assert len(articles) == len(manifest()["articles"])
     assert {d["id"] for d in exported if d.get("is_article")} == {d["id"] for d in articles}
+    # Each document once, as stored: the demo lists one story twice (once under a tracking
+    # query), and its second, unchanged capture is not a second item.
+    assert len(exported) == len({d["id"] for d in exported})
+    assert all(set(d) >= {"schema", "id", "url", "text"} for d in exported)
+    stored = {d["id"]: d for d in article_documents(archive)}
+    assert all(d == stored[d["id"]] for d in exported)
     # -s reached the WARC writer: a 50 kB limit rolls over into several files, none left open.
     assert len(list((archive / "warc" / "demo").glob("*.warc.gz"))) > 2
     assert not list(archive.rglob("*.open"))

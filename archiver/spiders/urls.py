@@ -6,11 +6,12 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
-from scrapy import Request, Spider, signals
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
+from archiver import signals as archiver_signals
 from archiver.browser import enable_browser, warcinfo_note
 from archiver.crawl.resources import host_of
 from archiver.items import FetchedPage
@@ -65,7 +66,7 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
             spider.render = True
             enable_browser(settings, "always")
         spider.name_archive()
-        crawler.signals.connect(spider.item_stored, signal=signals.item_scraped)
+        crawler.signals.connect(spider.item_stored, signal=archiver_signals.article_stored)
         return spider
 
     @property
@@ -171,15 +172,14 @@ class UrlArchiveSpider(RequisiteFetching, ArchivingSpider):
             outcome.replay_url = replay_address(self.site, capture.record.date, response.url)
         return outcome
 
-    def item_stored(self, item: Any, response: Response, spider: Spider) -> None:
-        """Note the article document a page became."""
-        target = response.meta.get("archiver_target") if response is not None else None
-        if target not in self.outcomes or not isinstance(item, dict) or "id" not in item:
+    def item_stored(self, item: FetchedPage, document: dict[str, Any]) -> None:
+        """Note the article document a page became (new, or the one it already was)."""
+        outcome = self.outcomes.get(item.requested_url)
+        if outcome is None:
             return
-        outcome = self.outcomes[target]
-        outcome.article_id = item["id"]
-        outcome.version = item.get("version")
-        outcome.is_article = item.get("is_article")
+        outcome.article_id = document["id"]
+        outcome.version = document.get("version")
+        outcome.is_article = document.get("is_article")
 
 
 def _status_of(reason: Any) -> int | None:
