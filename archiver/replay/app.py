@@ -2,20 +2,21 @@
 
 Routes: ``/`` (articles, ``?site=``, ``?page=``, ``?q=`` search), ``/article/<id>``
 (``?version=N``), its rendered capture's screenshots ``/article/<id>/screenshot.png`` and
-``/article/<id>/screenshot-full.png`` (``?version=N``), and the replay forms of
-`archiver.replay.urls`. A page with a rendered capture is shown as the browser rendered it.
+``/article/<id>/screenshot-full.png`` (``?version=N``), the replay forms of
+`archiver.replay.urls`, and Memento's TimeGates and TimeMaps (`archiver.replay.memento`). A
+page with a rendered capture is shown as the browser rendered it.
 Nothing is ever fetched from the live web; files are opened only through `Resources`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -32,6 +33,18 @@ from archiver.replay.isolation import (
     SANDBOX_NO_SCRIPTS,
     Origins,
 )
+from archiver.replay.memento import (
+    LINK_FORMAT,
+    BadDatetime,
+    Memento,
+    Resource,
+    http_date,
+    link_header,
+    parse_accept_datetime,
+    timemap_json,
+    timemap_link,
+    unique,
+)
 from archiver.replay.rendered import find_rendered, is_screenshot, split_rendered
 from archiver.replay.resources import Capture, NotArchived, Resources, replay_headers
 from archiver.replay.rewrite import rewrite_html
@@ -41,11 +54,15 @@ from archiver.replay.urls import (
     RAW,
     RAW_MODIFIERS,
     BadPath,
+    MementoTarget,
     ReplayTarget,
     ReplayUrls,
     check_own_path,
+    parse_memento_path,
     parse_replay_path,
     replay_path,
+    timegate_path,
+    timemap_path,
     timestamp14,
 )
 from archiver.store.catalog import Catalog
@@ -58,7 +75,7 @@ from archiver.store.identity import (
 )
 from archiver.store.layout import ArchiveLayout
 from archiver.store.rows import ArticleRow
-from archiver.store.timestamps import pad_timestamp, parse_timestamp
+from archiver.store.timestamps import pad_timestamp
 from archiver.textsafe import terminal_text
 
 __all__ = ["PAGES_CSP", "RAW_CSP", "RENDERED_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]
@@ -163,19 +180,23 @@ class ReplayApp:
         self.index = index
         self.resources = Resources(root, index)
 
-    def answer(self, target: str, origins: Origins | None = None) -> Reply:
+    def answer(
+        self, target: str, origins: Origins | None = None, accept_datetime: str | None = None
+    ) -> Reply:
         """The reply to a GET of `target` (the raw request target, query included).
 
-        With `origins`, the archive's pages are answered on the pages origin only and captures
-        on the content origin only: each is redirected to the other, and everything the content
-        origin sends is sandboxed. Without, everything is answered here.
+        With `origins`, the archive's pages (and TimeMaps) are answered on the pages origin only
+        and captures on the content origin only: each is redirected to the other, and everything
+        the content origin sends is sandboxed. TimeGates answer on both, sending to the capture
+        on the content origin. Without, everything is answered here, with relative links.
+        `accept_datetime` is the request's Accept-Datetime header (Memento), if it has one.
         """
-        reply = self._route(target, origins)
+        reply = self._route(target, origins, accept_datetime)
         if origins is not None and origins.serving == CONTENT:
             reply = _sandboxed(reply)
         return reply
 
-    def _route(self, target: str, origins: Origins | None) -> Reply:
+    def _route(self, target: str, origins: Origins | None, accept_datetime: str | None) -> Reply:
         if not target.startswith("/") or target.startswith("//"):
             return _page(400, pages.error_page(400, "Bad request", "Not a path."))
         try:
@@ -183,10 +204,15 @@ class ReplayApp:
             article = _ARTICLE_RE.match(path)
             shot = _SCREENSHOT_RE.match(path)
             own = path == "/" or article is not None or shot is not None
-            replay = None if own else parse_replay_path(target)
-            if not own and replay is None:
+            memento = None if own else parse_memento_path(target)
+            replay = None if own or memento is not None else parse_replay_path(target)
+            if not own and replay is None and memento is None:
                 check_own_path(path)
                 return not_found()
+            if memento is not None and memento.timemap is None:
+                return self._timegate(memento.collection, memento.url, accept_datetime, origins)
+            if replay is not None and replay.timestamp is None and not replay.listing:
+                return self._timegate(replay.collection, replay.url, accept_datetime, origins)
             role = CONTENT if replay is not None and not replay.listing else PAGES
             if origins is not None and origins.serving != role:
                 return _redirect(origins.base(role) + target)
@@ -196,8 +222,10 @@ class ReplayApp:
                 return self._article(article.group(1), parse_qs(query))
             if shot is not None:
                 return self._screenshot(shot.group(1), shot.group(2), parse_qs(query))
+            if memento is not None:
+                return self._timemap(memento, origins)
             assert replay is not None
-            return self._replay(replay)
+            return self._replay(replay, origins)
         except BadPath:
             return _page(400, pages.error_page(400, "Bad request", "This path is not allowed."))
 
@@ -334,16 +362,13 @@ class ReplayApp:
 
     # -- replay -------------------------------------------------------------------------------
 
-    def _replay(self, target: ReplayTarget) -> Reply:
+    def _replay(self, target: ReplayTarget, origins: Origins | None) -> Reply:
         collection, url = target.collection, target.url
         if target.listing or target.timestamp is None:
             entries = self.index.captures(url, site=collection)
             if not entries:
                 return self._not_archived(target)
-            if target.listing:
-                return _page(200, pages.captures_page(collection, url, entries))
-            newest = entries[-1]
-            return _redirect(replay_path(collection, newest.timestamp, newest.url))
+            return _page(200, pages.captures_page(collection, url, entries))
         entry = self.index.closest(url, pad_timestamp(target.timestamp), site=collection)
         if entry is None:
             return self._not_archived(target)
@@ -355,7 +380,98 @@ class ReplayApp:
             logger.warning("Cannot replay %s: %s", terminal_text(url), terminal_text(exc))
             return self._not_archived(target)
         rendered = self._rendered(capture, target.modifier)
-        return rendered if rendered is not None else self._serve(capture, target.modifier)
+        reply = rendered if rendered is not None else self._serve(capture, target.modifier)
+        if not any(name == "Memento-Datetime" for name, _ in reply.headers):
+            return reply
+        resource, mementos = self._mementos(collection, entry.url, origins)
+        current = _memento(entry, origins)
+        links = ("Link", link_header(resource, mementos, current))
+        return Reply(reply.status, reply.body, [*reply.headers, links])
+
+    # -- Memento (RFC 7089) -------------------------------------------------------------------
+
+    def _timegate(
+        self,
+        collection: str | None,
+        url: str,
+        accept_datetime: str | None,
+        origins: Origins | None,
+    ) -> Reply:
+        """The capture of `url` nearest the Accept-Datetime (without one, the newest), in one
+        collection or (None) in every one: a 302 to it, with Vary and Memento's Link."""
+        wanted = None
+        if accept_datetime is not None and accept_datetime.strip():
+            try:
+                wanted = parse_accept_datetime(accept_datetime)
+            except BadDatetime:
+                message = "Accept-Datetime must be an RFC 1123 date: Thu, 01 Apr 2010 00:00:00 GMT."
+                reply = _page(400, pages.error_page(400, "Bad request", message))
+                return Reply(400, reply.body, [*reply.headers, ("Vary", "accept-datetime")])
+        entries = self.index.captures(url, site=collection)
+        if not entries:
+            if collection is None:
+                return not_found(f"{url} is not archived.")
+            return self._not_archived(ReplayTarget(collection, None, PAGE, url))
+        chosen = entries[-1] if wanted is None else self.index.closest(url, wanted, collection)
+        assert chosen is not None
+        resource, mementos = self._mementos(collection, url, origins)
+        current = _memento(chosen, origins)
+        # On the content origin the capture is here: a relative Location, as replay has it.
+        here = origins is None or origins.serving == CONTENT
+        reply = _redirect(
+            replay_path(chosen.site, chosen.timestamp, chosen.url) if here else current.uri
+        )
+        headers = [("Vary", "accept-datetime"), ("Link", link_header(resource, mementos, current))]
+        return Reply(reply.status, reply.body, [*reply.headers, *headers])
+
+    def _timemap(self, target: MementoTarget, origins: Origins | None) -> Reply:
+        """Every capture of a URL (in one collection or in all) as a TimeMap, link or JSON."""
+        if not self.index.captures(target.url, site=target.collection):
+            return not_found(f"{target.url} is not archived.")
+        resource, mementos = self._mementos(target.collection, target.url, origins, article=True)
+        if target.timemap == "json":
+            text = json.dumps(timemap_json(resource, mementos), indent=1) + "\n"
+            content_type = "application/json"
+        else:
+            text, content_type = timemap_link(resource, mementos), LINK_FORMAT
+        headers = [
+            ("Content-Type", f"{content_type}; charset=utf-8"),
+            ("Content-Security-Policy", f"default-src 'none'; {SANDBOX_NO_SCRIPTS}"),
+            ("Cache-Control", "no-cache"),
+            *_COMMON_HEADERS,
+        ]
+        return Reply(200, text.encode("utf-8"), headers)
+
+    def _mementos(
+        self, collection: str | None, url: str, origins: Origins | None, article: bool = False
+    ) -> tuple[Resource, list[Memento]]:
+        """The URIs around `url` and its mementos (in `collection`, or in every one), oldest
+        first; with `article`, the page of the article archived at `url`, if it is one."""
+        base = origins.pages if origins is not None else ""
+        entries = self.index.captures(url, site=collection)
+        mementos = unique(_memento(e, origins) for e in entries)
+        resource = Resource(
+            original=url,
+            timegate=base + timegate_path(collection, url),
+            timemap=base + timemap_path(collection, url, "link"),
+            timemap_json=base + timemap_path(collection, url, "json"),
+            article=self._article_of(url, base) if article else None,
+        )
+        return resource, mementos
+
+    def _article_of(self, url: str, base: str) -> tuple[str, str] | None:
+        """(id, page URI) of the article archived at `url`, from the catalog; else None."""
+        if not url.startswith(("http://", "https://")):
+            return None
+        try:
+            key = normalise_url(url)
+        except ValueError:
+            return None
+        with self._catalog() as catalog:
+            state = catalog.url_state(key) if catalog is not None else None
+        if state is None or not state.article_id:
+            return None
+        return state.article_id, f"{base}/article/{state.article_id}"
 
     # -- rendered captures --------------------------------------------------------------------
 
@@ -414,7 +530,7 @@ class ReplayApp:
         headers = [
             ("Content-Type", "text/html; charset=utf-8"),
             *(replay_headers(page, urls) if page is not None else []),
-            ("Memento-Datetime", _http_date(timestamp)),
+            ("Memento-Datetime", http_date(timestamp)),
             ("Content-Security-Policy", RENDERED_CSP),
             ("Cache-Control", "no-cache"),
             *_COMMON_HEADERS,
@@ -451,7 +567,7 @@ class ReplayApp:
             ("Content-Type", content_type),
             *stored_encoding,
             *replay_headers(capture, urls),
-            ("Memento-Datetime", _http_date(capture.timestamp)),
+            ("Memento-Datetime", http_date(capture.timestamp)),
             ("Content-Security-Policy", RAW_CSP if modifier in RAW_MODIFIERS else REPLAY_CSP),
             ("Cache-Control", "no-cache"),
             *_COMMON_HEADERS,
@@ -508,5 +624,8 @@ def _int(text: str, default: int) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else default
 
 
-def _http_date(timestamp: str) -> str:
-    return format_datetime(parse_timestamp(pad_timestamp(timestamp)), usegmt=True)
+def _memento(entry: CdxjEntry, origins: Origins | None) -> Memento:
+    """A capture as a memento, its URI-M on the content origin (relative without origins)."""
+    base = origins.content if origins is not None else ""
+    uri = base + replay_path(entry.site, entry.timestamp, entry.url)
+    return Memento(uri, entry.timestamp, entry.site, entry.status, entry.mime)

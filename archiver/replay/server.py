@@ -133,7 +133,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
             self._send(forbidden("Archived scripts cannot be service workers."), send_body)
             return
         try:
-            reply = self.server.app.answer(self.path, self._origins())
+            accept_datetime = self.headers.get("Accept-Datetime")  # Memento's TimeGates
+            reply = self.server.app.answer(self.path, self._origins(), accept_datetime)
         except Exception:
             logger.exception("Error answering %s %r", self.command, self.path)
             reply = failure()

@@ -6,6 +6,12 @@ goes to the newest one. The original URL keeps its query string; everything else
 path belongs to the archive and is checked strictly. As in pywb, the original URL may also be
 the URI of a rendered capture's resource record (``urn:dom:<url>``, ``urn:screenshot:<url>``,
 ``urn:screenshot-full:<url>``).
+
+Memento (RFC 7089, see `archiver.replay.memento`): ``/timegate/<original URL>`` is the TimeGate
+across every collection, ``/timemap/<format>/<original URL>`` and
+``/<collection>/timemap/<format>/<original URL>`` (pywb's form) are TimeMaps, format ``link`` or
+``json``. These forms come first: a collection named ``timegate`` or ``timemap`` still replays
+its captures by timestamp, but ``/timegate/<URL>`` is the archive-wide TimeGate, not its own.
 """
 
 from __future__ import annotations
@@ -19,18 +25,23 @@ from archiver.store.identity import FULL_PAGE_SCREENSHOT_URI, RENDERED_DOM_URI, 
 
 __all__ = [
     "FRAME",
+    "MEMENTO_FORMATS",
     "MODIFIERS",
     "PAGE",
     "RAW",
     "RAW_MODIFIERS",
     "STYLESHEET",
     "BadPath",
+    "MementoTarget",
     "ReplayTarget",
     "ReplayUrls",
     "captures_path",
     "check_own_path",
+    "parse_memento_path",
     "parse_replay_path",
     "replay_path",
+    "timegate_path",
+    "timemap_path",
     "timestamp14",
 ]
 
@@ -43,6 +54,10 @@ STYLESHEET = "cs_"  # rewritten, no banner (linked CSS)
 #: Every modifier accepted: pywb's im_ (images) and js_ (scripts) are served as id_.
 MODIFIERS = frozenset({PAGE, RAW, FRAME, STYLESHEET, "im_", "js_"})
 RAW_MODIFIERS = frozenset({RAW, "im_", "js_"})
+#: TimeMap formats: application/link-format and JSON.
+MEMENTO_FORMATS = frozenset({"link", "json"})
+_TIMEGATE = "timegate"
+_TIMEMAP = "timemap"
 
 _STAMP_RE = re.compile(r"^(\d{1,14})([a-z]{2}_)?$")
 # What a request path may never hold, anywhere (NUL) or in the archive's part of it.
@@ -76,6 +91,15 @@ class ReplayTarget:
     modifier: str
     url: str
     listing: bool = False
+
+
+@dataclass(frozen=True)
+class MementoTarget:
+    """A parsed TimeGate (``timemap`` None) or TimeMap path; ``collection`` None: every one."""
+
+    collection: str | None
+    url: str
+    timemap: str | None = None  # "link" or "json"
 
 
 def check_own_path(path: str) -> None:
@@ -116,6 +140,32 @@ def parse_replay_path(raw: str) -> ReplayTarget | None:
     return ReplayTarget(collection, match.group(1), match.group(2) or PAGE, original)
 
 
+def parse_memento_path(raw: str) -> MementoTarget | None:
+    """The TimeGate or TimeMap of a raw request path (``/timegate/<URL>``,
+    ``/timemap/<format>/<URL>``, ``/<collection>/timemap/<format>/<URL>``), None if it is
+    none of them. Raises BadPath as `parse_replay_path` does."""
+    if any(bad in raw.lower() for bad in _FORBIDDEN_ANYWHERE):
+        raise BadPath(raw)
+    first, sep, rest = raw.removeprefix("/").partition("/")
+    if not sep:
+        return None
+    if first == _TIMEGATE:
+        url = _original_url(rest)
+        return None if url is None else MementoTarget(None, url)
+    collection: str | None = None
+    if first != _TIMEMAP:
+        check_own_path(first)
+        second, sep, rest = rest.partition("/")
+        if not sep or second != _TIMEMAP or SITE_KEY_RE.fullmatch(first) is None:
+            return None
+        collection = first
+    kind, sep, rest = rest.partition("/")
+    if not sep or kind not in MEMENTO_FORMATS:
+        return None
+    url = _original_url(rest)
+    return None if url is None else MementoTarget(collection, url, kind)
+
+
 def _original_url(text: str) -> str | None:
     """The original URL as written in a replay path: http(s) only, slashes after the scheme
     repaired (some clients merge ``//``), percent-encoded form (``http%3A%2F%2F``) decoded;
@@ -150,6 +200,17 @@ def timestamp14(warc_date: str) -> str:
 def replay_path(collection: str, timestamp: str, url: str, modifier: str = PAGE) -> str:
     """``/<collection>/<timestamp><modifier>/<url>``, safe to put in a Location header."""
     return f"/{collection}/{timestamp}{modifier}/{quote(url, safe=_URL_SAFE)}"
+
+
+def timegate_path(collection: str | None, url: str) -> str:
+    """``/<collection>/<url>``, or ``/timegate/<url>`` across every collection (None)."""
+    return f"/{collection or _TIMEGATE}/{quote(url, safe=_URL_SAFE)}"
+
+
+def timemap_path(collection: str | None, url: str, kind: str = "link") -> str:
+    """``/<collection>/timemap/<kind>/<url>``, or ``/timemap/<kind>/<url>`` (every collection)."""
+    prefix = f"/{collection}" if collection else ""
+    return f"{prefix}/{_TIMEMAP}/{kind}/{quote(url, safe=_URL_SAFE)}"
 
 
 def captures_path(collection: str, url: str) -> str:
