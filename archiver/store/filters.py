@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -17,10 +18,12 @@ from typing import Any, Literal
 __all__ = [
     "AUTHOR_MATCH_SQL",
     "DATE_BASES",
+    "FILTER_PARAMS",
     "WHEN_SYNTAX",
     "ArticleFilter",
     "BadWhen",
     "author_matches",
+    "filter_from_params",
     "fold",
     "parse_when",
 ]
@@ -167,6 +170,40 @@ class ArticleFilter:
                 f"{t}.id AND e.kind = 'takedown')"
             )
         return conditions, params
+
+
+#: The filter's query parameters in the replay server's article list (``/?since=7d&lang=de``).
+FILTER_PARAMS = ("since", "until", "by", "lang", "section", "author", "changed", "takedowns")
+#: At most this many characters of a filter parameter are read.
+_MAX_PARAM = 200
+
+
+def filter_from_params(
+    params: Mapping[str, str], site: str | None = None, now: datetime | None = None
+) -> ArticleFilter:
+    """The filter a web form asked for (FILTER_PARAMS, each a string, "" for not given; the
+    checkboxes ``changed`` and ``takedowns`` on when not empty). Raises `BadWhen` naming the
+    parameter for a bad date."""
+    value = {name: params.get(name, "").strip()[:_MAX_PARAM] for name in FILTER_PARAMS}
+    moments: dict[str, datetime | None] = {}
+    for name in ("since", "until"):
+        try:
+            moments[name] = (
+                parse_when(value[name], end=name == "until", now=now) if value[name] else None
+            )
+        except BadWhen as exc:
+            raise BadWhen(f"{name}: {exc}") from exc
+    return ArticleFilter(
+        since=moments["since"],
+        until=moments["until"],
+        by="captured" if value["by"] == "captured" else "published",
+        lang=(value["lang"],) if value["lang"] else (),
+        section=(value["section"],) if value["section"] else (),
+        site=(site,) if site else (),
+        author=value["author"] or None,
+        changed=bool(value["changed"]),
+        takedowns=bool(value["takedowns"]),
+    )
 
 
 def _sql_moment(moment: datetime) -> str:
