@@ -9,6 +9,7 @@ import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -31,10 +32,10 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def listed(root: Path, **conditions: object) -> set[str]:
+def listed(root: Path, **conditions: Any) -> set[str]:
     with Catalog(root / "catalog.sqlite") as catalog:
-        rows = catalog.list_articles(matching=ArticleFilter(**conditions))  # type: ignore[arg-type]
-        assert catalog.count_articles(matching=ArticleFilter(**conditions)) == len(rows)  # type: ignore[arg-type]
+        rows = catalog.list_articles(matching=ArticleFilter(**conditions))
+        assert catalog.count_articles(matching=ArticleFilter(**conditions)) == len(rows)
     return {row.id for row in rows}
 
 
