@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from archiver.cli import cli
+from archiver.jobs.reindex import rebuild_catalog
 from archiver.jobs.verify_catalog import read_catalog
 from archiver.replay.app import ReplayApp
 from archiver.replay.pages import PAGE_SIZE
@@ -270,3 +271,12 @@ def test_a_catalog_made_before_authors_gets_them_from_the_documents(root: Path) 
     rows = dict(db.execute("SELECT id, authors FROM articles WHERE version = 1").fetchall())
     db.close()
     assert json.loads(rows[B]) == ["Tom Field"] and json.loads(rows[C]) == []
+
+
+def test_reindex_fills_the_authors_again(root: Path) -> None:
+    for name in ("catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"):
+        (root / name).unlink(missing_ok=True)
+    rebuild_catalog(root)
+    assert listed(root, author="MÜLLER") == {A}
+    assert listed(root, author="tom") == {B}
+    assert listed(root, changed=True) == {A}
