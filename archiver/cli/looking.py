@@ -19,6 +19,9 @@ from archiver.cli.base import (
     load_config,
     open_catalog,
 )
+from archiver.cli.filtering import FILTERS_HELP, filter_options
+from archiver.store.catalog import ArticleMarks
+from archiver.store.filters import ArticleFilter
 from archiver.store.page_resources import PageResourceReport
 from archiver.store.search import QUERY_SYNTAX, match_expression
 from archiver.textsafe import terminal_json
@@ -68,33 +71,58 @@ def extract_file(
     click.echo(terminal_json(json.dumps(document, indent=2, ensure_ascii=False)))
 
 
-@cli.command("list")
+@cli.command("list", epilog=FILTERS_HELP)
 @archive_option
-@click.option("--site", help="Only this site.")
+@filter_options
 @click.option("--limit", type=int, help="At most this many articles.")
 @click.option("--all", "include_all", is_flag=True, help="Include pages that are not articles.")
 @json_option
 def list_articles(
-    archive_dir: Path, site: str | None, limit: int | None, include_all: bool, as_json: bool
+    archive_dir: Path,
+    matching: ArticleFilter,
+    limit: int | None,
+    include_all: bool,
+    as_json: bool,
 ) -> None:
     """List archived articles, newest first: site, published, title, URL.
 
     \b
     Example:
         archiver list --site demo --limit 10
+        archiver list --since 7d --lang de --section news
+        archiver list --author "jane doe" --changed --json
+
+    Each article is listed once (its newest version); the versions of a changed article and
+    a takedown are marked after the title. --json prints one object per line (the catalog's
+    row, with "versions" and "takedown": the newest takedown or restored event, or null).
     """
     with open_catalog(archive_dir) as catalog:
-        rows = catalog.list_articles(site=site, limit=limit, only_articles=not include_all)
-    if as_json:
-        for row in rows:
-            click.echo(terminal_json(json.dumps(row.__dict__, ensure_ascii=False)))
-        return
+        rows = catalog.list_articles(limit=limit, only_articles=not include_all, matching=matching)
+        marks = catalog.article_marks(r.id for r in rows)
     for row in rows:
+        mark = marks[row.id]
+        if as_json:
+            listed = {**row.__dict__, "versions": mark.versions, "takedown": mark.event}
+            click.echo(terminal_json(json.dumps(listed, ensure_ascii=False)))
+            continue
         published = (row.published or "-")[:16]
         title = safe(row.title or "(no title)")
-        click.echo(f"{safe(row.id)}  {safe(row.site):<12} {safe(published):<16}  {title}")
+        notes = _notes(mark)
+        click.echo(f"{safe(row.id)}  {safe(row.site):<12} {safe(published):<16}  {title}{notes}")
         click.echo(f"{'':18}{safe(row.url)}")
     click.echo(f"{len(rows)} article(s)", err=True)
+
+
+def _notes(mark: ArticleMarks) -> str:
+    """What `archiver list` says after a title: "[3 versions]", "[taken down]"."""
+    notes = []
+    if mark.versions > 1:
+        notes.append(f"{mark.versions} versions")
+    if mark.event == "takedown":
+        notes.append("taken down")
+    elif mark.event == "restored":
+        notes.append("taken down, restored")
+    return f"  [{'; '.join(notes)}]" if notes else ""
 
 
 @cli.command()
@@ -200,21 +228,24 @@ def _changed_fields(path: Path) -> list[str]:
     return fields
 
 
-@cli.command(epilog=f"Query syntax: {QUERY_SYNTAX}")
+@cli.command(epilog=f"Query syntax: {QUERY_SYNTAX}\n\n{FILTERS_HELP}")
 @click.argument("query")
 @archive_option
-@click.option("--site", help="Only this site.")
+@filter_options
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N hits."
 )
 @json_option
-def search(query: str, archive_dir: Path, site: str | None, limit: int, as_json: bool) -> None:
+def search(
+    query: str, archive_dir: Path, matching: ArticleFilter, limit: int, as_json: bool
+) -> None:
     """Find articles by the words of their title and text, best match first.
 
     \b
     Example:
         archiver search harbour
         archiver search '"marsh lane" librar*' --site demo --json
+        archiver search council --since 2026-11-01 --until 2026-11-30 --lang en
 
     Searches the newest version of each article. A hit is a block of id, site, published date
     and title, URL, and a snippet with the matches in [brackets]; --json prints one object per
@@ -223,8 +254,8 @@ def search(query: str, archive_dir: Path, site: str | None, limit: int, as_json:
     if match_expression(query) is None:
         raise click.UsageError(f"nothing to search for in {query!r}: it has no word")
     with open_catalog(archive_dir) as catalog:
-        hits = catalog.search(query, site=site, limit=limit)
-        total = catalog.search_count(query, site=site) if hits else 0
+        hits = catalog.search(query, limit=limit, matching=matching)
+        total = catalog.search_count(query, matching=matching) if hits else 0
     for hit in hits:
         if as_json:
             click.echo(terminal_json(json.dumps(dataclasses.asdict(hit), ensure_ascii=False)))
@@ -236,7 +267,13 @@ def search(query: str, archive_dir: Path, site: str | None, limit: int, as_json:
         click.echo(f"{'':18}{safe(hit.snippet)}")
         click.echo()
     if not hits:
-        where = f" in site {site!r}" if site else ""
+        where = "" if matching.is_empty() else " (with the filters given)"
+        if (
+            matching.site
+            and len(matching.site) == 1
+            and matching == ArticleFilter(site=matching.site, by=matching.by)
+        ):
+            where = f" in site {matching.site[0]!r}"
         raise Failed(f"no article matches {query!r}{where}")
     click.echo(f"{len(hits)} of {total} article(s) matching {query!r}", err=True)
 

@@ -1,4 +1,4 @@
-"""Commands that process the archive: export, reextract, replay, reindex, verify."""
+"""Commands that process the archive: reextract, replay, reindex, verify; `export --wacz`."""
 
 from __future__ import annotations
 
@@ -22,22 +22,9 @@ from archiver.jobs.recovery import being_written
 from archiver.store.locking import LockBusy, acquire_archive_lock
 
 
-@cli.command()
-@click.option(
-    "--wacz",
-    "out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a WACZ package to this file (*.wacz).",
-)
-@click.option("--site", help="Only this site (collection).")
-@archive_option
-def export(out: Path, site: str | None, archive_dir: Path) -> None:
-    """Package the archive's closed WARC files, an index and the article list as one WACZ file.
-
-    \b
-    Example:
-        archiver export --wacz demo.wacz --site demo --archive archive/
+def write_wacz(out: Path, site: str | None, archive_dir: Path) -> None:
+    """`archiver export --wacz`: package the archive's closed WARC files, an index and the
+    article list as one WACZ file (see archiver.cli.exporting).
 
     The WACZ (1.1.1) opens in ReplayWeb.page or pywb. Files a killed run left open are
     recovered first; files a running crawl is writing are left out (and named). Exit 0 when

@@ -75,7 +75,8 @@ def read_catalog(path: Path) -> CatalogRows:
 def _rows(db: sqlite3.Connection, tables: set[str], table: Table[R]) -> list[R]:
     if table.name not in tables:
         return []
-    return [table.read(r) for r in db.execute(table.select)]
+    present = {r[1] for r in db.execute(f"PRAGMA table_info({table.name})")}
+    return [table.read(r) for r in db.execute(table.select_present(present))]
 
 
 def check_catalog(

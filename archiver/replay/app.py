@@ -67,6 +67,7 @@ from archiver.replay.urls import (
 )
 from archiver.store.catalog import Catalog
 from archiver.store.cdxj import CdxjEntry, CdxjIndex
+from archiver.store.filters import FILTER_PARAMS, BadWhen, filter_from_params
 from archiver.store.identity import (
     FULL_PAGE_SCREENSHOT_URI,
     RENDERED_DOM_URI,
@@ -248,23 +249,34 @@ class ReplayApp:
         site = chosen_site if SITE_KEY_RE.fullmatch(chosen_site) else None
         query = "".join(c for c in _param(params, "q") if c.isprintable())[:_MAX_QUERY].strip()
         page = max(1, min(_int(_param(params, "page"), 1), 1_000_000))
+        given = {
+            name: "".join(c for c in _param(params, name) if c.isprintable())[:_MAX_QUERY].strip()
+            for name in FILTER_PARAMS
+        }
+        filters = tuple((name, value) for name, value in given.items() if value)
+        try:
+            matching = filter_from_params(given, site=site)
+        except BadWhen as exc:
+            return _page(400, pages.error_page(400, "Bad request", str(exc)))
         with self._catalog() as catalog:
             if catalog is None:
                 return not_found("This archive has no catalog yet (run `archiver reindex`).")
-            rows = catalog.list_articles()
-            listing = pages.Listing(site, query, page, sorted({r.site for r in rows}))
+            listing = pages.Listing(site, query, page, catalog.sites(), filters)
             offset = (page - 1) * pages.PAGE_SIZE
             if query:
                 try:
-                    total = catalog.search_count(query, site=site)
-                    hits = catalog.search(query, site=site, limit=pages.PAGE_SIZE, offset=offset)
+                    total = catalog.search_count(query, matching=matching)
+                    hits = catalog.search(
+                        query, limit=pages.PAGE_SIZE, offset=offset, matching=matching
+                    )
                 except sqlite3.Error as exc:
                     logger.warning("Search for %r failed: %s", query, exc)
                     total, hits = 0, []
                 return _page(200, pages.search_page(listing, hits, total))
-        chosen = [r for r in rows if site is None or r.site == site]
-        shown = chosen[offset : offset + pages.PAGE_SIZE]
-        return _page(200, pages.list_page(listing, shown, len(chosen)))
+            total = catalog.count_articles(matching=matching)
+            shown = catalog.list_articles(limit=pages.PAGE_SIZE, offset=offset, matching=matching)
+            marks = catalog.article_marks(r.id for r in shown)
+        return _page(200, pages.list_page(listing, shown, total, marks))
 
     def _article(self, article_id: str, params: dict[str, list[str]]) -> Reply:
         version = _int(_param(params, "version"), 0) or None

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from archiver.replay.urls import captures_path, replay_path, timestamp14
+from archiver.store.catalog import ArticleMarks
 from archiver.store.cdxj import CdxjEntry
 from archiver.store.page_resources import missing_sentence
 from archiver.store.rows import ArticleRow, CaptureRow, EventRow
@@ -102,26 +103,58 @@ def _query(**params: object) -> str:
 
 @dataclass(frozen=True)
 class Listing:
-    """What the front page was asked for: a site filter, a search, a page number."""
+    """What the front page was asked for: a site, a search, a page number, and the article
+    filter's parameters as given (name, value: see archiver.store.filters.FILTER_PARAMS)."""
 
     site: str | None
     query: str
     page: int
     sites: Sequence[str]
+    filters: Sequence[tuple[str, str]] = ()
 
     def path(self, page: int) -> str:
-        return _query(site=self.site, q=self.query, page=page)
+        return _query(site=self.site, q=self.query, **dict(self.filters), page=page)
+
+    def given(self, name: str) -> str:
+        """The value given for one filter parameter ("" when none)."""
+        return dict(self.filters).get(name, "")
 
 
 def _filters(listing: Listing) -> str:
+    """The search and filter form (plain GET: the archive's pages run no script)."""
     options = ['<option value="">all sites</option>'] + [
         f'<option value="{_e(s)}"{" selected" if s == listing.site else ""}>{_e(s)}</option>'
         for s in listing.sites
     ]
+    by = listing.given("by") or "published"
+    bases = "".join(
+        f'<option value="{b}"{" selected" if b == by else ""}>{b}</option>'
+        for b in ("published", "captured")
+    )
+
+    def text(name: str, label: str, placeholder: str, size: int = 10) -> str:
+        return (
+            f'<label>{label} <input type="text" name="{name}" size="{size}" '
+            f'value="{_e(listing.given(name))}" placeholder="{placeholder}"></label> '
+        )
+
+    def box(name: str, label: str) -> str:
+        checked = " checked" if listing.given(name) else ""
+        return f'<label><input type="checkbox" name="{name}" value="1"{checked}> {label}</label> '
+
     return (
         '<form method="get" action="/">'
         f'<input type="search" name="q" value="{_e(listing.query)}" placeholder="search text"> '
-        f'<select name="site">{"".join(options)}</select> <button>show</button></form>'
+        f'<select name="site">{"".join(options)}</select> <button>show</button><br>'
+        + text("since", "from", "2026-11-01 or 7d")
+        + text("until", "to", "2026-11-30 or today")
+        + f'<label>by <select name="by">{bases}</select></label> '
+        + text("lang", "language", "en", 4)
+        + text("section", "section", "news", 8)
+        + text("author", "author", "name", 12)
+        + box("changed", "changed")
+        + box("takedowns", "taken down")
+        + "</form>"
     )
 
 
@@ -137,20 +170,43 @@ def _pager(listing: Listing, total: int) -> str:
     return f'<nav class="pages">{" ".join(links)}</nav>'
 
 
-def list_page(listing: Listing, rows: Sequence[ArticleRow], total: int) -> str:
-    """The archived articles, newest first: one page of `rows` out of `total`."""
+def list_page(
+    listing: Listing,
+    rows: Sequence[ArticleRow],
+    total: int,
+    marks: Mapping[str, ArticleMarks] | None = None,
+) -> str:
+    """The archived articles, newest first: one page of `rows` out of `total`, each with its
+    published and captured dates, its versions and any takedown (`marks`)."""
     body = [f"<h1>Archived articles</h1>{_filters(listing)}"]
     body.append(f'<p class="meta">{total} article(s){_site_note(listing.site)}</p>')
-    body.append("<table><tr><th>site</th><th>section</th><th>published</th><th>title</th></tr>")
+    body.append(
+        "<table><tr><th>site</th><th>section</th><th>published</th><th>captured</th>"
+        "<th>title</th><th>versions</th><th>takedown</th></tr>"
+    )
     for row in rows:
+        mark = (marks or {}).get(row.id)
+        versions = mark.versions if mark else 1
+        edited = f"{versions} (edited)" if versions > 1 else str(versions)
         body.append(
             f"<tr><td>{_e(row.site)}</td><td>{_e(row.section or '')}</td>"
             f'<td class="when">{_e((row.published or "")[:16])}</td>'
-            f"<td>{_link(f'/article/{row.id}', row.title or row.url)}</td></tr>"
+            f'<td class="when">{_e(_when(row.fetched_at))}</td>'
+            f"<td>{_link(f'/article/{row.id}', row.title or row.url)}</td>"
+            f'<td class="versions">{_e(edited)}</td>'
+            f'<td class="takedown">{_takedown(mark)}</td></tr>'
         )
     body.append("</table>")
     body.append(_pager(listing, total))
     return _document("Archived articles", "\n".join(body))
+
+
+def _takedown(mark: ArticleMarks | None) -> str:
+    """The takedown cell: the newest takedown or restored event, or nothing."""
+    if mark is None or mark.event is None:
+        return ""
+    what = "taken down" if mark.event == "takedown" else "restored"
+    return f"<strong>{_e(what)}</strong> {_e(_when(mark.event_date))}"
 
 
 def _site_note(site: str | None) -> str:
@@ -167,7 +223,7 @@ def search_page(listing: Listing, hits: Sequence[SearchHit], total: int) -> str:
     body = [f"<h1>Search: {_e(listing.query)}</h1>{_filters(listing)}"]
     body.append(
         f'<p class="meta">{total} article(s) match{_site_note(listing.site)}. '
-        f"{_link(_query(site=listing.site), 'all articles')}</p>"
+        f"{_link(_query(site=listing.site, **dict(listing.filters)), 'all articles')}</p>"
     )
     body.append("<ol>")
     for hit in hits:

@@ -12,11 +12,13 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from archiver.fsutil import as_disk_full
 from archiver.store import fulltext
+from archiver.store.filters import AUTHOR_MATCH_SQL, ArticleFilter, author_matches
 from archiver.store.migrations import migrate
 from archiver.store.rows import (
     ArticleRow,
@@ -96,6 +98,7 @@ class Catalog:
         self._db.path = path
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.create_function(AUTHOR_MATCH_SQL, 2, author_matches, deterministic=True)
         migrate(self._db, path.parent)
 
     def close(self) -> None:
@@ -166,21 +169,79 @@ class Catalog:
         return rows[0] if rows else None
 
     def list_articles(
-        self, site: str | None = None, limit: int | None = None, only_articles: bool = True
+        self,
+        site: str | None = None,
+        limit: int | None = None,
+        only_articles: bool = True,
+        matching: ArticleFilter | None = None,
+        offset: int = 0,
     ) -> list[ArticleRow]:
-        """Newest version of each article, newest published first."""
-        where = ["version = (SELECT MAX(version) FROM articles a2 WHERE a2.id = articles.id)"]
-        params: list[Any] = []
-        if site:
-            where.append("site = ?")
-            params.append(site)
-        if only_articles:
-            where.append("is_article = 1")
-        sql = "WHERE " + " AND ".join(where)
-        sql += " ORDER BY COALESCE(published, fetched_at) DESC, id"
+        """Newest version of each article (that the filter lets through), newest published
+        first; `limit` and `offset` give one page of them."""
+        where, params = _newest(site, only_articles, matching)
+        sql = where + " ORDER BY COALESCE(published, fetched_at) DESC, id"
         if limit:
-            sql += f" LIMIT {int(limit)}"
+            sql += f" LIMIT {int(limit)} OFFSET {max(0, int(offset))}"
         return self._articles(sql, tuple(params))
+
+    def count_articles(
+        self,
+        site: str | None = None,
+        only_articles: bool = True,
+        matching: ArticleFilter | None = None,
+    ) -> int:
+        """How many articles `list_articles` would list without a limit."""
+        where, params = _newest(site, only_articles, matching)
+        count: int = self._db.execute(
+            f"SELECT COUNT(*) FROM {ARTICLES.name} {where}", params
+        ).fetchone()[0]
+        return count
+
+    def iter_articles(
+        self,
+        matching: ArticleFilter | None = None,
+        all_versions: bool = False,
+        only_articles: bool = True,
+    ) -> Iterator[ArticleRow]:
+        """The articles the filter lets through (their newest version, or every version), in id
+        and version order, read one at a time: the catalog is never held in memory."""
+        if all_versions:
+            conditions, params = matching.where() if matching else ([], [])
+            if only_articles:
+                conditions.append("is_article = 1")
+            where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        else:
+            where, params = _newest(None, only_articles, matching)
+        cursor = self._db.execute(f"{ARTICLES.select} {where} ORDER BY id, version", params)
+        try:
+            for values in cursor:
+                yield ARTICLES.read(values)
+        finally:
+            cursor.close()
+
+    def article_marks(self, article_ids: Iterable[str]) -> dict[str, ArticleMarks]:
+        """How many versions each article has and its newest takedown or restored event (for
+        a page of listed articles)."""
+        marks: dict[str, ArticleMarks] = {}
+        for article_id in dict.fromkeys(article_ids):
+            versions = self._db.execute(
+                "SELECT COUNT(*) FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()[0]
+            event = self._db.execute(
+                "SELECT kind, date FROM events WHERE article_id = ? ORDER BY date DESC, rowid DESC"
+                " LIMIT 1",
+                (article_id,),
+            ).fetchone()
+            marks[article_id] = ArticleMarks(
+                versions=int(versions),
+                event=event[0] if event else None,
+                event_date=event[1] if event else None,
+            )
+        return marks
+
+    def sites(self) -> list[str]:
+        """The sites that have articles, sorted."""
+        return [r[0] for r in self._db.execute("SELECT DISTINCT site FROM articles ORDER BY site")]
 
     def captures(self, site: str | None = None) -> list[CaptureRow]:
         """All capture rows, in file and offset order."""
@@ -313,18 +374,55 @@ class Catalog:
         fulltext.index_document(self._db, document)
 
     def search(
-        self, query: str, site: str | None = None, limit: int = 20, offset: int = 0
+        self,
+        query: str,
+        site: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        matching: ArticleFilter | None = None,
     ) -> list[SearchHit]:
-        """Articles matching a user query (see archiver.store.search), most relevant first."""
-        return fulltext.search(self._db, query, site, limit, offset)
+        """Articles matching a user query (see archiver.store.search) and the filter, most
+        relevant first."""
+        return fulltext.search(self._db, query, site, limit, offset, matching)
 
-    def search_count(self, query: str, site: str | None = None) -> int:
-        """How many articles match a user query (all of them, not one page of hits)."""
-        return fulltext.search_count(self._db, query, site)
+    def search_count(
+        self, query: str, site: str | None = None, matching: ArticleFilter | None = None
+    ) -> int:
+        """How many articles match a user query and the filter (all, not one page of hits)."""
+        return fulltext.search_count(self._db, query, site, matching)
 
     def _articles(self, tail: str, params: tuple[Any, ...]) -> list[ArticleRow]:
         sql = ARTICLES.select + " " + tail
         return [ARTICLES.read(r) for r in self._db.execute(sql, params)]
+
+
+@dataclass(frozen=True)
+class ArticleMarks:
+    """What the article list marks an article with: its versions (more than one: it was
+    edited) and its newest takedown or restored event, if any."""
+
+    versions: int
+    event: str | None  # "takedown" or "restored"
+    event_date: str | None
+
+
+def _newest(
+    site: str | None, only_articles: bool, matching: ArticleFilter | None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause of the newest version of each article (of a site, articles only,
+    through a filter), and its parameters."""
+    conditions = ["version = (SELECT MAX(version) FROM articles a2 WHERE a2.id = articles.id)"]
+    params: list[Any] = []
+    if site:
+        conditions.append("site = ?")
+        params.append(site)
+    if only_articles:
+        conditions.append("is_article = 1")
+    if matching is not None:
+        more, more_params = matching.where()
+        conditions += more
+        params += more_params
+    return "WHERE " + " AND ".join(conditions), params
 
 
 def _filters(**equal: str | None) -> tuple[str, tuple[str, ...]]:

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from archiver.store.filters import ArticleFilter
 from archiver.store.search import (
     RAW_CLOSE,
     RAW_OPEN,
@@ -67,9 +68,15 @@ def index_document(db: sqlite3.Connection, document: Mapping[str, Any]) -> None:
 
 
 def search(
-    db: sqlite3.Connection, query: str, site: str | None, limit: int, offset: int
+    db: sqlite3.Connection,
+    query: str,
+    site: str | None,
+    limit: int,
+    offset: int,
+    matching: ArticleFilter | None = None,
 ) -> list[SearchHit]:
-    """Articles matching a user query (see archiver.store.search), most relevant first."""
+    """Articles matching a user query (see archiver.store.search) and the filter, most
+    relevant first."""
     match = match_expression(query)
     if match is None or limit <= 0:
         return []
@@ -87,6 +94,7 @@ def search(
     if site:
         sql += f" AND {t}.site = ?"
         params.append(site)
+    sql, params = _filtered(sql, params, matching)
     sql += f" ORDER BY score, {t}.id LIMIT ? OFFSET ?"
     params += [int(limit), max(0, int(offset))]
     return [
@@ -104,15 +112,32 @@ def search(
     ]
 
 
-def search_count(db: sqlite3.Connection, query: str, site: str | None) -> int:
-    """How many articles match a user query (all of them, not one page of hits)."""
+def search_count(
+    db: sqlite3.Connection, query: str, site: str | None, matching: ArticleFilter | None = None
+) -> int:
+    """How many articles match a user query and the filter (all of them, not one page)."""
     match = match_expression(query)
     if match is None:
         return 0
-    sql = f"SELECT COUNT(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?"
+    t = SEARCH_TABLE
+    sql = f"SELECT COUNT(*) FROM {t}"
+    if matching is not None and not matching.is_empty():
+        sql += f" JOIN articles a ON a.id = {t}.id AND a.version = {t}.version"
+    sql += f" WHERE {t} MATCH ?"
     params: list[Any] = [match]
     if site:
-        sql += " AND site = ?"
+        sql += f" AND {t}.site = ?"
         params.append(site)
+    sql, params = _filtered(sql, params, matching)
     count: int = db.execute(sql, params).fetchone()[0]
     return count
+
+
+def _filtered(sql: str, params: list[Any], matching: ArticleFilter | None) -> tuple[str, list[Any]]:
+    """`sql` (joined to the articles table as ``a``) with the filter's conditions added."""
+    if matching is None:
+        return sql, params
+    conditions, more = matching.where("a")
+    for condition in conditions:
+        sql += f" AND {condition}"
+    return sql, params + more

@@ -41,8 +41,26 @@ def add_pending_extractions(db: sqlite3.Connection, root: Path) -> None:
     db.executescript(PENDING.ddl())
 
 
+def add_article_authors(db: sqlite3.Connection, root: Path) -> None:
+    """Step 4: the articles' authors (for `--author`), filled from the documents where missing.
+
+    (Step 1 makes the column in a new catalog: its DDL comes from `ArticleRow`.)
+    """
+    if "authors" in table_columns(db, "articles"):
+        return
+    if not db.in_transaction:  # the column and its values together, or neither
+        db.execute("BEGIN")
+    db.execute("ALTER TABLE articles ADD COLUMN authors TEXT NOT NULL DEFAULT '[]'")
+    fill_authors(db, root)
+
+
 #: Step N is MIGRATIONS[N - 1]. A new step goes at the end; a step never changes once released.
-MIGRATIONS: tuple[Migration, ...] = (create_tables, add_search_index, add_pending_extractions)
+MIGRATIONS: tuple[Migration, ...] = (
+    create_tables,
+    add_search_index,
+    add_pending_extractions,
+    add_article_authors,
+)
 
 
 def migrate(db: sqlite3.Connection, root: Path) -> None:
@@ -55,6 +73,11 @@ def has_table(db: sqlite3.Connection, name: str) -> bool:
     """Whether the database has a table (or index, or view) of this name."""
     sql = "SELECT 1 FROM sqlite_master WHERE name = ?"
     return db.execute(sql, (name,)).fetchone() is not None
+
+
+def table_columns(db: sqlite3.Connection, table: str) -> list[str]:
+    """The column names of a table, in order ([] when there is no such table)."""
+    return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
 
 
 #: The JSON path of the newest version of each article (pages that are not articles left out).
@@ -77,4 +100,24 @@ def fill_search_index(db: sqlite3.Connection, root: Path) -> None:
             index_document(db, json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError) as exc:
             logger.warning("Cannot index %s for search: %s", path, exc)
+    db.commit()
+
+
+def fill_authors(db: sqlite3.Connection, root: Path) -> None:
+    """Copy every article version's authors from its document into the catalog."""
+    paths = [row[0] for row in db.execute("SELECT json_path FROM articles")]
+    if not paths:
+        db.commit()
+        return
+    logger.warning("Adding the authors of %d article versions to the catalog (once)", len(paths))
+    for json_path in paths:
+        path = root / json_path
+        try:
+            authors = json.loads(path.read_text(encoding="utf-8")).get("authors") or []
+        except (OSError, ValueError, AttributeError) as exc:
+            logger.warning("Cannot read the authors of %s: %s", path, exc)
+            continue
+        names = [a for a in authors if isinstance(a, str)] if isinstance(authors, list) else []
+        sql = "UPDATE articles SET authors = ? WHERE json_path = ?"
+        db.execute(sql, (json.dumps(names), json_path))
     db.commit()

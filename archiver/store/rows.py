@@ -68,6 +68,7 @@ class ArticleRow:
     is_article: bool
     record_id: str
     json_path: str
+    authors: list[str]  # as in the document; added by migration step 4 (a column at the end)
 
     @classmethod
     def from_document(cls, doc: dict[str, Any], json_path: str) -> ArticleRow:
@@ -87,6 +88,7 @@ class ArticleRow:
             is_article=bool(doc.get("is_article", True)),
             record_id=doc["provenance"]["warc_record_id"],
             json_path=json_path,
+            authors=[a for a in doc.get("authors") or [] if isinstance(a, str)],
         )
 
 

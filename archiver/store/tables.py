@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
@@ -37,6 +37,8 @@ SQL_TYPES = {
 }
 _JSON_TYPES = frozenset({"list[str]"})
 _BOOL_TYPES = frozenset({"bool"})
+#: What a column missing from an older catalog reads as (see `Table.select_present`).
+_STAND_INS = {"list[str]": "'[]'", "str | None": "NULL", "int | None": "NULL"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,17 @@ class Table(Generic[R]):
     def select(self) -> str:
         """``SELECT <every column> FROM <table>``, for a WHERE or ORDER BY to follow."""
         return f"SELECT {', '.join(self.columns)} FROM {self.name}"
+
+    def select_present(self, present: Collection[str]) -> str:
+        """`select` for a catalog made before some columns existed (`present` are the
+        table's columns there): a missing list column reads as [], a nullable one as NULL."""
+        parts = []
+        for f in self.fields():
+            if f.name in present or str(f.type) not in _STAND_INS:
+                parts.append(f.name)
+            else:
+                parts.append(f"{_STAND_INS[str(f.type)]} AS {f.name}")
+        return f"SELECT {', '.join(parts)} FROM {self.name}"
 
     @functools.cached_property
     def insert(self) -> str:
