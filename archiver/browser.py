@@ -37,7 +37,7 @@ from archiver.crawl.render import (
 )
 from archiver.crawl.resources import DeadHosts, ResourcePolicy, host_of, rules_from_settings
 from archiver.extensions import DiskFullStop, SiteArchiveExtension
-from archiver.middlewares import PageResourceGate, state_url
+from archiver.middlewares import PageResourceGate, redactor_from, state_url
 from archiver.store.archive import ArchiveClosedError, SiteArchive
 from archiver.store.identity import FULL_PAGE_SCREENSHOT_URI, RENDERED_DOM_URI, SCREENSHOT_URI
 from archiver.warc import HttpExchange
@@ -320,6 +320,9 @@ class BrowserCaptureMiddleware:
         self.options = options
         self.disk_full = disk_full
         self.context = context_options(crawler.settings.get("USER_AGENT"))
+        # The browser sends no configured header or cookie (not wired yet); its request
+        # records are redacted all the same, as the recorder's are.
+        self.redactor = redactor_from(crawler)
         self._browsers: set[int] = set()
 
     @classmethod
@@ -423,6 +426,8 @@ class BrowserCaptureMiddleware:
         page_capture = None
         for index, exchange in enumerate(log.exchanges):
             is_page = index == log.document
+            if self.redactor is not None:
+                exchange = self.redactor.exchange(exchange)
             capture = self.archive.record_fetch(
                 exchange, state_url=state_url(request) if is_page else None
             )
