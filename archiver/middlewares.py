@@ -91,15 +91,23 @@ def redactor_from(crawler: Crawler) -> Redactor | None:
     return Redactor(credentials if isinstance(credentials, SiteCredentials) else None)
 
 
+#: Meta keys of the proxy that Scrapy's HttpProxyMiddleware sets from ``meta["proxy"]``.
+_PROXY_META = ("proxy", "_auth_proxy", "_scheme_proxy")
+
+
 class SiteCredentialsMiddleware:
     """Send a site config's ``request:`` headers and cookies to the site's own hosts only,
     and its ``proxy:`` with every request (order it after CookiesMiddleware, 700, and before
-    HttpProxyMiddleware, 750).
+    HttpProxyMiddleware, 750; the recorder, above it, sees them on the request).
 
-    A request to any other host (a CDN, a redirect off the site) gets none of them, and loses
-    them if a redirect carried them over. Cookies already on a request (Scrapy's cookie jar,
-    with COOKIES_ENABLED) are kept; configured ones are added beside them. A request that
-    names its own ``meta["proxy"]`` keeps it. Off (NotConfigured) without ARCHIVER_CREDENTIALS.
+    A request to any other host (a CDN, a redirect off the site) gets none of them. Cookies
+    already on a request (Scrapy's cookie jar, with COOKIES_ENABLED) are kept; configured ones
+    are added beside them. A request that names its own ``meta["proxy"]`` keeps it.
+
+    They are on a request only while it is downloaded: once answered (or failed) they are
+    taken off again, before a redirect or a retry copies the request into the scheduler's
+    queue, which JOBDIR (or Redis) keeps on disk. The next download adds them again where
+    they belong. Off (NotConfigured) without ARCHIVER_CREDENTIALS.
     """
 
     def __init__(self, credentials: SiteCredentials, stats: StatsCollector) -> None:
@@ -121,21 +129,38 @@ class SiteCredentialsMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         credentials = self.credentials
+        self._take_off(request)  # a copy made elsewhere (a spider's replace) may carry them
         if credentials.proxy and "proxy" not in request.meta:
             request.meta["proxy"] = credentials.proxy
+            request.meta["archiver_proxy"] = True
         headers = credentials.headers_for(request.url)
         cookies = credentials.cookies_for(request.url)
-        if headers or cookies:
-            for name, value in headers:
-                request.headers[name] = value
-            if cookies:
-                existing = request.headers.get(b"Cookie")
-                request.headers[b"Cookie"] = merge_cookie_header(
-                    existing.decode("latin-1") if existing else None, cookies
-                )
-            self.stats.inc_value("archiver/credentials/sent")
+        if not (headers or cookies):
             return
-        for name in credentials.header_names:  # carried over by a redirect off the site
+        for name, value in headers:
+            request.headers[name] = value
+        if cookies:
+            existing = request.headers.get(b"Cookie")
+            request.headers[b"Cookie"] = merge_cookie_header(
+                existing.decode("latin-1") if existing else None, cookies
+            )
+        self.stats.inc_value("archiver/credentials/sent")
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        self._take_off(request)
+        return response
+
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> None:
+        self._take_off(request)
+
+    def _take_off(self, request: Request) -> None:
+        """Remove the configured headers, cookies and proxy (with its credentials)."""
+        credentials = self.credentials
+        for name in credentials.header_names:
             request.headers.pop(name.encode("latin-1"), None)
         cookie = request.headers.get(b"Cookie")
         if cookie is not None and credentials.cookie_names:
@@ -144,6 +169,10 @@ class SiteCredentialsMiddleware:
                 request.headers[b"Cookie"] = kept
             else:
                 request.headers.pop(b"Cookie", None)
+        if request.meta.pop("archiver_proxy", False):
+            for key in _PROXY_META:
+                request.meta.pop(key, None)
+            request.headers.pop(b"Proxy-Authorization", None)
 
 
 class WarcRecorderMiddleware:

@@ -19,6 +19,9 @@ from typing import Any
 
 import pytest
 from scrapy import Request
+from scrapy.downloadermiddlewares.httpproxy import HttpProxyMiddleware
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
@@ -381,10 +384,41 @@ def test_the_middleware_strips_the_login_from_a_redirect_off_the_site() -> None:
     assert on_site.headers.get(b"Cookie") == b"server=s; a=1"
     assert on_site.headers.get(b"X-K") == b"k"
     assert on_site.meta["proxy"] == "http://proxy.example:3128"
-    off_site = on_site.replace(url="https://cdn.example.net/a")  # as a redirect copies it
+    off_site = on_site.replace(url="https://cdn.example.net/a")  # a copy made mid-download
     middleware.process_request(off_site)
     assert off_site.headers.get(b"Cookie") == b"server=s"
     assert b"X-K" not in off_site.headers
+
+
+def test_the_login_is_taken_off_a_request_once_answered() -> None:
+    """Before a redirect or a retry copies it into the request queue (JOBDIR keeps that on
+    disk): the copy gets the login again when it is downloaded, if it goes to the site."""
+    credentials = SiteCredentials(
+        domains=("news.example.com",),
+        headers=(("X-K", "k"),),
+        cookies=(("a", "1"),),
+        proxy="http://u:p4ss@proxy.example:3128",
+    )
+    crawler = get_crawler(settings_dict={"ARCHIVER_CREDENTIALS": credentials})
+    middleware = SiteCredentialsMiddleware.from_crawler(crawler)
+    proxies = HttpProxyMiddleware.from_crawler(crawler)
+    redirects = RedirectMiddleware.from_crawler(crawler)
+    request = Request("https://news.example.com/a", headers={"Cookie": "server=s"})
+    middleware.process_request(request)
+    proxies.process_request(request)
+    assert request.headers.get(b"Proxy-Authorization") == b"Basic dTpwNHNz"
+    response = Response(request.url, status=302, headers={"Location": "/b"}, request=request)
+    middleware.process_response(request, response)
+    again = redirects.process_response(request, response)
+    assert isinstance(again, Request)
+    for copy in (request, again):
+        assert copy.headers.get(b"Cookie") == b"server=s"
+        assert b"X-K" not in copy.headers and b"Proxy-Authorization" not in copy.headers
+        assert "p4ss" not in repr(copy.meta)
+    middleware.process_request(again)
+    proxies.process_request(again)
+    assert again.headers.get(b"Cookie") == b"server=s; a=1"
+    assert again.headers.get(b"Proxy-Authorization") == b"Basic dTpwNHNz"
 
 
 def test_redacted_request_records_have_digests_of_what_is_written() -> None:
