@@ -27,6 +27,7 @@ from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
 from archiver.crawl.account import ResourceAccount
+from archiver.crawl.credentials import SiteCredentials
 from archiver.crawl.errors import error_kind
 from archiver.crawl.render import (
     BrowserCaptureLog,
@@ -167,12 +168,14 @@ class PageCapture:
         options: RenderOptions,
         stats: StatsCollector,
         watch_browser: Any = None,
+        credentials: SiteCredentials | None = None,
     ) -> None:
         self.log = BrowserCaptureLog(url)
         self.rules = rules
         self.options = options
         self.stats = stats
         self.watch_browser = watch_browser
+        self.credentials = credentials
         self.page: Any = None
         self._pending: set[asyncio.Future[None]] = set()
 
@@ -181,6 +184,8 @@ class PageCapture:
         again on a new page when the browser went away under the first: a fresh log.)"""
         self.page = page
         self.log = BrowserCaptureLog(self.log.page_url)
+        if self.credentials is not None and self.credentials.browser_cookies():
+            await page.context.add_cookies(self.credentials.browser_cookies())
         await page.route("**/*", self._route)
         page.on("requestfinished", self._finished)
         page.on("requestfailed", self._failed)
@@ -320,8 +325,12 @@ class BrowserCaptureMiddleware:
         self.options = options
         self.disk_full = disk_full
         self.context = context_options(crawler.settings.get("USER_AGENT"))
-        # The browser sends no configured header or cookie (not wired yet); its request
-        # records are redacted all the same, as the recorder's are.
+        # The site config's cookies go into the browser's cookie store, for the site's own
+        # hosts (Chromium keeps them there, redirects included). Its headers are not sent by
+        # the browser: Chromium carries a header set on a request over to every redirect it
+        # follows, whatever the host. Request records are redacted as the recorder's are.
+        credentials = crawler.settings.get("ARCHIVER_CREDENTIALS")
+        self.credentials = credentials if isinstance(credentials, SiteCredentials) else None
         self.redactor = redactor_from(crawler)
         self._browsers: set[int] = set()
 
@@ -378,7 +387,14 @@ class BrowserCaptureMiddleware:
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if not request.meta.get("archiver_render"):
             return
-        capture = PageCapture(request.url, self.rules, self.options, self.stats, self.watch_browser)
+        capture = PageCapture(
+            request.url,
+            self.rules,
+            self.options,
+            self.stats,
+            self.watch_browser,
+            self.credentials,
+        )
         from scrapy_playwright.page import PageMethod
 
         request.meta.update(

@@ -46,6 +46,7 @@ class Seen:
     cookie: str | None
     card: str | None
     authorization: str | None
+    browser: bool = False  # sent by Chromium (it names Sec-Fetch-Dest), not by Scrapy
 
 
 @dataclass
@@ -61,8 +62,9 @@ class LoginSite:
     def article_paths(self) -> list[str]:
         return [f"/news/2026/11/{20 + i}/{stories()[i].slug}" for i in range(ARTICLES)]
 
-    def config(self, directory: Path, request: str = "", name: str = "login.yaml") -> Path:
+    def config(self, directory: Path, request: str = "", render: str = "never") -> Path:
         """A site config for the site's front page; ``request`` is YAML added at the end."""
+        name = "login.yaml"
         path = directory / name
         path.write_text(
             f"""site: login
@@ -72,7 +74,7 @@ sections:
   - url: {self.base}/
 feeds: [{self.base}/feed.xml]
 articles: {{allow: ['/news/']}}
-crawl: {{download_delay: 0, obey_robots: true}}
+crawl: {{download_delay: 0, obey_robots: true, render: {render}}}
 requisites: {{default_blocklist: false}}
 {request}""",
             encoding="utf-8",
@@ -108,6 +110,7 @@ def _site_handler(site: LoginSite, *, cdn: bool) -> type[BaseHTTPRequestHandler]
                         self.headers.get("Cookie"),
                         self.headers.get(CARD_HEADER),
                         self.headers.get("Authorization"),
+                        "Sec-Fetch-Dest" in self.headers,
                     )
                 )
             if cdn:

@@ -31,6 +31,7 @@ from archiver.crawl.credentials import REDACTED, Redactor, SiteCredentials
 from archiver.middlewares import SiteCredentialsMiddleware
 from archiver.warc import records
 from tests import login_site as ls
+from tests.browser import chromium_path
 from tests.crawling import crawl_config
 from tests.support import article_documents, html_exchange, run_archiver, tool, warc_files
 
@@ -272,6 +273,30 @@ def test_the_proxy_key_sends_every_request_through_the_proxy(
     assert leaks(archive, "pr0xy-pa55w0rd", "cmVhZGVyOnByMHh5LXBhNTV3MHJk", ls.SESSION) == []
 
 
+def test_pages_loaded_in_the_browser_send_the_cookies_to_the_site_only(
+    site: ls.LoginSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chromium_path()  # skips without Debian's chromium
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    archive = tmp_path / "archive"
+    with site.lock:
+        site.seen.clear()
+    summary = crawl_config(site.config(tmp_path, LOGIN, render="always"), archive)
+    assert summary.failure() is None, summary.render()
+    docs = article_documents(archive)
+    assert len(docs) == ls.ARTICLES and all(d["rendering"]["rendered"] for d in docs)
+    by_browser = [s for s in site.seen_on("127.0.0.1") if s.browser]
+    assert {s.path for s in by_browser} >= set(site.article_paths())
+    assert {s.cookie for s in by_browser} == {f"{ls.COOKIE_NAME}={ls.SESSION}"}
+    # Headers are not sent by the browser: Chromium would carry them over redirects.
+    assert {s.card for s in by_browser} == {None}
+    elsewhere = [s for s in site.seen_on("localhost") if s.browser]
+    assert {s.path for s in elsewhere} >= {"/img/moved.png"}  # through a redirect too
+    assert [(s.cookie, s.card) for s in elsewhere] == [(None, None)] * len(elsewhere)
+    assert leaks(archive, ls.SESSION, ls.CARD) == []
+
+
 # --------------------------------------------------------------------------- units
 
 
@@ -368,6 +393,15 @@ def test_cookies_go_to_the_site_hosts_only(tmp_path: Path) -> None:
     assert credentials.headers_for("https://news.example.com.evil.net/") == []
     assert credentials.headers_for("https://news.example.com/") == [("X-K", "k")]
     assert SiteCredentials.from_config(config) is not None
+    # In the browser's cookie store: the site's domain and subdomains (an IP: itself only).
+    wider = dataclasses.replace(cookie, domain="example.com")
+    stores = dataclasses.replace(credentials, file_cookies=(wider,)).browser_cookies()
+    assert [(c["name"], c["domain"]) for c in stores] == [
+        ("a", ".news.example.com"),
+        (ls.COOKIE_NAME, ".news.example.com"),  # narrowed from .example.com
+    ]
+    on_ip = SiteCredentials(domains=("127.0.0.1",), cookies=(("a", "1"),)).browser_cookies()
+    assert [c["domain"] for c in on_ip] == ["127.0.0.1"]
 
 
 def test_the_middleware_strips_the_login_from_a_redirect_off_the_site() -> None:

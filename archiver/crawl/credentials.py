@@ -10,8 +10,10 @@ these to requests.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from archiver.config import SiteConfig
@@ -108,6 +110,35 @@ class SiteCredentials:
             pairs.append((cookie.name, cookie.value))
         return pairs
 
+    def browser_cookies(self) -> list[dict[str, Any]]:
+        """The configured cookies for a browser context's cookie store (Playwright's
+        ``add_cookies``), scoped to the site's own hosts: a leading dot means "and its
+        subdomains"; an IP address is its own host only."""
+        cookies: list[dict[str, Any]] = []
+        for domain in self.domains:
+            scope = domain if _is_ip(domain) else "." + domain
+            cookies += [
+                {"name": n, "value": v, "domain": scope, "path": "/"} for n, v in self.cookies
+            ]
+        for cookie in self.file_cookies:
+            if cookie.host_only or _is_ip(cookie.domain):
+                scopes = [cookie.domain] if self.is_site_host(cookie.domain) else []
+            elif self.is_site_host(cookie.domain):
+                scopes = ["." + cookie.domain]
+            else:  # a wider domain than the site's: narrowed to the site's own
+                scopes = ["." + d for d in self.domains if host_allowed(d, [cookie.domain])]
+            cookies += [
+                {
+                    "name": cookie.name,
+                    "value": cookie.value,
+                    "domain": scope,
+                    "path": cookie.path,
+                    "secure": cookie.secure,
+                }
+                for scope in scopes
+            ]
+        return cookies
+
     def secret_values(self) -> list[str]:
         """Every secret value: header values, cookie values, the proxy URL's password."""
         values = [v for _, v in self.headers] + [v for _, v in self.cookies]
@@ -117,6 +148,14 @@ class SiteCredentials:
             if password:
                 values.append(password)
         return [v for v in values if v]
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _path_matches(path: str, cookie_path: str) -> bool:
