@@ -121,7 +121,7 @@ class SiteCredentialsMiddleware:
             raise NotConfigured("no ARCHIVER_CREDENTIALS (the site config sets no request:)")
         assert crawler.stats is not None
         logger.info(
-            "Sending %s to %s and their subdomains only",
+            "Logged-in crawl: %s (headers and cookies to %s and subdomains only)",
             credentials.summary,
             ", ".join(credentials.domains),
         )

@@ -357,7 +357,7 @@ def test_a_bad_proxy_and_an_unreadable_cookies_file_are_config_errors(tmp_path: 
         assert name in err.value.message
 
 
-def test_secret_values_never_show_in_the_config_repr_or_hash_input(
+def test_secret_values_never_show_in_the_config_repr_or_dump(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("TOKEN", "t0ken-value")

@@ -155,7 +155,7 @@ class SiteConfig(StrictModel):
             parts.append("a cookies.txt file")
         if self.proxy is not None:
             host = urlsplit(self.proxy.get_secret_value()).hostname or "?"
-            parts.append(f"proxy {host}")
+            parts.append(f"through proxy {host}")
         return "; ".join(parts)
 
     @field_validator("proxy")

@@ -43,14 +43,14 @@ def credentials_note(summary: str, *, kept: bool) -> dict[str, str]:
     value), and whether request records hold the values (none for a crawl without any)."""
     if not summary:
         return {}
-    hidden = (
+    where = (
         "kept in the request records (ARCHIVER_KEEP_SECRETS)"
         if kept
         else "replaced by [redacted] in the request records"
     )
     return {
         "archiver-request": (
-            f"sent to the site's own hosts: {summary}; their values (and any "
-            f"Proxy-Authorization) {hidden}"
+            f"{summary} (headers and cookies sent to the site's own hosts only); their "
+            f"values and any Proxy-Authorization {where}"
         )
     }
