@@ -27,6 +27,7 @@ from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
 from archiver.crawl.account import ResourceAccount
+from archiver.crawl.credentials import SiteCredentials
 from archiver.crawl.errors import error_kind
 from archiver.crawl.render import (
     BrowserCaptureLog,
@@ -37,7 +38,7 @@ from archiver.crawl.render import (
 )
 from archiver.crawl.resources import DeadHosts, ResourcePolicy, host_of, rules_from_settings
 from archiver.extensions import DiskFullStop, SiteArchiveExtension
-from archiver.middlewares import PageResourceGate, state_url
+from archiver.middlewares import PageResourceGate, redactor_from, state_url
 from archiver.store.archive import ArchiveClosedError, SiteArchive
 from archiver.store.identity import FULL_PAGE_SCREENSHOT_URI, RENDERED_DOM_URI, SCREENSHOT_URI
 from archiver.warc import HttpExchange
@@ -167,12 +168,14 @@ class PageCapture:
         options: RenderOptions,
         stats: StatsCollector,
         watch_browser: Any = None,
+        credentials: SiteCredentials | None = None,
     ) -> None:
         self.log = BrowserCaptureLog(url)
         self.rules = rules
         self.options = options
         self.stats = stats
         self.watch_browser = watch_browser
+        self.credentials = credentials
         self.page: Any = None
         self._pending: set[asyncio.Future[None]] = set()
 
@@ -181,6 +184,8 @@ class PageCapture:
         again on a new page when the browser went away under the first: a fresh log.)"""
         self.page = page
         self.log = BrowserCaptureLog(self.log.page_url)
+        if self.credentials is not None and self.credentials.browser_cookies():
+            await page.context.add_cookies(self.credentials.browser_cookies())
         await page.route("**/*", self._route)
         page.on("requestfinished", self._finished)
         page.on("requestfailed", self._failed)
@@ -320,6 +325,13 @@ class BrowserCaptureMiddleware:
         self.options = options
         self.disk_full = disk_full
         self.context = context_options(crawler.settings.get("USER_AGENT"))
+        # The site config's cookies go into the browser's cookie store, for the site's own
+        # hosts (Chromium keeps them there, redirects included). Its headers are not sent by
+        # the browser: Chromium carries a header set on a request over to every redirect it
+        # follows, whatever the host. Request records are redacted as the recorder's are.
+        credentials = crawler.settings.get("ARCHIVER_CREDENTIALS")
+        self.credentials = credentials if isinstance(credentials, SiteCredentials) else None
+        self.redactor = redactor_from(crawler)
         self._browsers: set[int] = set()
 
     @classmethod
@@ -375,7 +387,14 @@ class BrowserCaptureMiddleware:
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if not request.meta.get("archiver_render"):
             return
-        capture = PageCapture(request.url, self.rules, self.options, self.stats, self.watch_browser)
+        capture = PageCapture(
+            request.url,
+            self.rules,
+            self.options,
+            self.stats,
+            self.watch_browser,
+            self.credentials,
+        )
         from scrapy_playwright.page import PageMethod
 
         request.meta.update(
@@ -423,6 +442,8 @@ class BrowserCaptureMiddleware:
         page_capture = None
         for index, exchange in enumerate(log.exchanges):
             is_page = index == log.document
+            if self.redactor is not None:
+                exchange = self.redactor.exchange(exchange)
             capture = self.archive.record_fetch(
                 exchange, state_url=state_url(request) if is_page else None
             )

@@ -1,4 +1,5 @@
-"""Downloader middlewares: the page-resource gate, and WARC recording of every fetch as received."""
+"""Downloader middlewares: the page-resource gate, a site's login headers and cookies, and WARC
+recording of every fetch as received."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ from w3lib.html import get_base_url, get_meta_refresh
 from w3lib.url import safe_url_string
 
 from archiver.crawl.account import ResourceAccount
+from archiver.crawl.credentials import (
+    Redactor,
+    SiteCredentials,
+    drop_cookies,
+    merge_cookie_header,
+)
 from archiver.crawl.errors import HOST_FAILURES, error_kind
 from archiver.crawl.resources import DeadHosts, ResourcePolicy, host_of, rules_from_settings
 from archiver.crawl.retry import retry_after_seconds
@@ -75,6 +82,99 @@ def state_url(request: Request) -> str | None:
     return str(redirects[0])
 
 
+def redactor_from(crawler: Crawler) -> Redactor | None:
+    """What hides secrets in request records: the site's credentials (ARCHIVER_CREDENTIALS)
+    and any Proxy-Authorization; None with ARCHIVER_KEEP_SECRETS (exact requests kept)."""
+    if crawler.settings.getbool("ARCHIVER_KEEP_SECRETS"):
+        return None
+    credentials = crawler.settings.get("ARCHIVER_CREDENTIALS")
+    return Redactor(credentials if isinstance(credentials, SiteCredentials) else None)
+
+
+#: Meta keys of the proxy that Scrapy's HttpProxyMiddleware sets from ``meta["proxy"]``.
+_PROXY_META = ("proxy", "_auth_proxy", "_scheme_proxy")
+
+
+class SiteCredentialsMiddleware:
+    """Send a site config's ``request:`` headers and cookies to the site's own hosts only,
+    and its ``proxy:`` with every request (order it after CookiesMiddleware, 700, and before
+    HttpProxyMiddleware, 750; the recorder, above it, sees them on the request).
+
+    A request to any other host (a CDN, a redirect off the site) gets none of them. Cookies
+    already on a request (Scrapy's cookie jar, with COOKIES_ENABLED) are kept; configured ones
+    are added beside them. A request that names its own ``meta["proxy"]`` keeps it.
+
+    They are on a request only while it is downloaded: once answered (or failed) they are
+    taken off again, before a redirect or a retry copies the request into the scheduler's
+    queue, which JOBDIR (or Redis) keeps on disk. The next download adds them again where
+    they belong. Off (NotConfigured) without ARCHIVER_CREDENTIALS.
+    """
+
+    def __init__(self, credentials: SiteCredentials, stats: StatsCollector) -> None:
+        self.credentials = credentials
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteCredentialsMiddleware:
+        credentials = crawler.settings.get("ARCHIVER_CREDENTIALS")
+        if not isinstance(credentials, SiteCredentials):
+            raise NotConfigured("no ARCHIVER_CREDENTIALS (the site config sets no request:)")
+        assert crawler.stats is not None
+        logger.info(
+            "Logged-in crawl: %s (headers and cookies to %s and subdomains only)",
+            credentials.summary,
+            ", ".join(credentials.domains),
+        )
+        return cls(credentials, crawler.stats)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        credentials = self.credentials
+        self._take_off(request)  # a copy made elsewhere (a spider's replace) may carry them
+        if credentials.proxy and "proxy" not in request.meta:
+            request.meta["proxy"] = credentials.proxy
+            request.meta["archiver_proxy"] = True
+        headers = credentials.headers_for(request.url)
+        cookies = credentials.cookies_for(request.url)
+        if not (headers or cookies):
+            return
+        for name, value in headers:
+            request.headers[name] = value
+        if cookies:
+            existing = request.headers.get(b"Cookie")
+            request.headers[b"Cookie"] = merge_cookie_header(
+                existing.decode("latin-1") if existing else None, cookies
+            )
+        self.stats.inc_value("archiver/credentials/sent")
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        self._take_off(request)
+        return response
+
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> None:
+        self._take_off(request)
+
+    def _take_off(self, request: Request) -> None:
+        """Remove the configured headers, cookies and proxy (with its credentials)."""
+        credentials = self.credentials
+        for name in credentials.header_names:
+            request.headers.pop(name.encode("latin-1"), None)
+        cookie = request.headers.get(b"Cookie")
+        if cookie is not None and credentials.cookie_names:
+            kept = drop_cookies(cookie.decode("latin-1"), credentials.cookie_names)
+            if kept:
+                request.headers[b"Cookie"] = kept
+            else:
+                request.headers.pop(b"Cookie", None)
+        if request.meta.pop("archiver_proxy", False):
+            for key in _PROXY_META:
+                request.meta.pop(key, None)
+            request.headers.pop(b"Proxy-Authorization", None)
+
+
 class WarcRecorderMiddleware:
     """Write request + response records for every download (order it above 600).
 
@@ -84,11 +184,16 @@ class WarcRecorderMiddleware:
     """
 
     def __init__(
-        self, archive: SiteArchive, stats: StatsCollector, disk_full: DiskFullStop
+        self,
+        archive: SiteArchive,
+        stats: StatsCollector,
+        disk_full: DiskFullStop,
+        redactor: Redactor | None = None,
     ) -> None:
         self.archive = archive
         self.stats = stats
         self.disk_full = disk_full
+        self.redactor = redactor
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcRecorderMiddleware:
@@ -98,7 +203,7 @@ class WarcRecorderMiddleware:
         if component is None:
             raise NotConfigured("no SiteArchiveExtension: no archive to record into")
         assert crawler.stats is not None
-        return cls(component.archive, crawler.stats, DiskFullStop(crawler))
+        return cls(component.archive, crawler.stats, DiskFullStop(crawler), redactor_from(crawler))
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         """Count each request once by kind (not its retries or redirect hops)."""
@@ -114,11 +219,11 @@ class WarcRecorderMiddleware:
         if "playwright" in response.flags:  # recorded by archiver.browser, as the browser saw it
             return response
         stats = self.stats
+        exchange = exchange_from(request, response, datetime.now(UTC))
+        if self.redactor is not None:
+            exchange = self.redactor.exchange(exchange)
         try:
-            capture = self.archive.record_fetch(
-                exchange_from(request, response, datetime.now(UTC)),
-                state_url=state_url(request),
-            )
+            capture = self.archive.record_fetch(exchange, state_url=state_url(request))
         except (OSError, ArchiveClosedError) as exc:
             stats.inc_value("archiver/warc/write_failed")
             if self.disk_full.report_if_full(exc, self.archive.layout.root):

@@ -91,6 +91,12 @@ ARCHIVER_RENDER_SETTLE_SECONDS = 3.0  # at most this long waiting for the networ
 ARCHIVER_RENDER_SCREENSHOTS = True  # viewport and full-page PNGs as WARC resource records
 # Chromium to drive (empty: $ARCHIVER_BROWSER, else `chromium` on PATH, else Playwright's own).
 ARCHIVER_BROWSER = ""
+# A site config's `request:` (headers and cookies for the site's own hosts) and `proxy:`, as an
+# archiver.crawl.credentials.SiteCredentials (the news spider sets it; None: nothing to send).
+ARCHIVER_CREDENTIALS = None
+# Request records keep the exact headers sent, secrets included (default: the values of the
+# configured headers and cookies, and Proxy-Authorization, are written as "[redacted]").
+ARCHIVER_KEEP_SECRETS = False
 # Seconds between progress lines on stderr (0 switches them off).
 ARCHIVER_PROGRESS_INTERVAL = 10.0
 
@@ -113,6 +119,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, but a 503 or 429 with Retry-After waits for the next run (not retried at once).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.RetryLaterMiddleware": 550,
+    # A site's login (config `request:` and `proxy:`): after CookiesMiddleware (700), before
+    # HttpProxyMiddleware (750); its headers and cookies go to the site's own hosts only.
+    "archiver.middlewares.SiteCredentialsMiddleware": 710,
 }
 # Request depth is not used (the spiders follow what the config lists, not link depth).
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from archiver.config.errors import ConfigError, show
 from archiver.config.messages import NO_KEY, problems
 from archiver.config.model import SiteConfig
+from archiver.config.secrets import read_cookies_file
 
 __all__ = ["load_site_config", "parse_site_config"]
 
@@ -157,6 +158,13 @@ def load_site_config(path: str | Path) -> SiteConfig:
         for i, name in enumerate(config.requisites.block_lists)
         if not (path.parent / name).is_file()
     ]
+    if config.request.cookies_file is not None:
+        cookies_file = path.parent / config.request.cookies_file
+        try:
+            read_cookies_file(cookies_file)
+        except (OSError, ValueError) as err:
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            missing.append(("request.cookies_file", f"cannot read {cookies_file}: {reason}"))
     if missing:
         raise ConfigError.from_errors(path, missing)
     config.record_source(path, hashlib.sha256(raw).hexdigest())

@@ -25,11 +25,13 @@ from archiver.config.parts import (
     ArticleRules,
     CrawlSettings,
     ExtractHints,
+    RequestSettings,
     RequisiteRules,
     Section,
     StrictModel,
     UrlRules,
 )
+from archiver.config.secrets import SecretText
 
 __all__ = ["SiteConfig"]
 
@@ -89,6 +91,19 @@ class SiteConfig(StrictModel):
         "scope, blocking, budgets.",
     )
 
+    request: RequestSettings = Field(
+        default_factory=RequestSettings,
+        description="Headers and cookies sent to the site's own hosts (allowed_domains and "
+        "their subdomains): a login. Values may name environment variables (${VAR}).",
+    )
+    proxy: SecretText | None = Field(
+        default=None,
+        description="http(s) URL of a proxy every request of this crawl goes through, "
+        "credentials allowed (http://user:pass@proxy:3128); may name environment variables "
+        "(${VAR}). Default: the http_proxy / https_proxy environment variables, if set.",
+        examples=["http://proxy.library.example:3128"],
+    )
+
     _config_hash: str | None = PrivateAttr(default=None)
     _source_path: Path | None = PrivateAttr(default=None)
 
@@ -99,7 +114,11 @@ class SiteConfig(StrictModel):
         For a config built in code: the sha256 of its canonical JSON instead.
         """
         if self._config_hash is None:
-            canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+            # Secrets stay out of it (so does the key of an unset one: the hash is as before).
+            data = self.model_dump(mode="json", exclude={"request", "proxy"})
+            if self.request.configured or self.proxy is not None:
+                data["request"] = self.request_summary()
+            canonical = json.dumps(data, sort_keys=True)
             return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         return self._config_hash
 
@@ -117,6 +136,34 @@ class SiteConfig(StrictModel):
         """``requisites.block_lists`` as paths, relative ones taken from the config's folder."""
         base = self.source_path.parent if self.source_path is not None else Path()
         return [base / name for name in self.requisites.block_lists]
+
+    def cookies_file_path(self) -> Path | None:
+        """``request.cookies_file`` as a path, a relative one taken from the config's folder."""
+        if self.request.cookies_file is None:
+            return None
+        base = self.source_path.parent if self.source_path is not None else Path()
+        return base / self.request.cookies_file
+
+    def request_summary(self) -> str:
+        """What `request` and `proxy` set, by name only (no value): for warcinfo and logs."""
+        parts = []
+        if self.request.headers:
+            parts.append("headers " + ", ".join(self.request.headers))
+        if self.request.cookies:
+            parts.append("cookies " + ", ".join(self.request.cookies))
+        if self.request.cookies_file:
+            parts.append("a cookies.txt file")
+        if self.proxy is not None:
+            host = urlsplit(self.proxy.get_secret_value()).hostname or "?"
+            parts.append(f"through proxy {host}")
+        return "; ".join(parts)
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_url(cls, value: Any) -> Any:
+        if value is not None and not is_http_url(value.get_secret_value()):
+            raise fail("expected an http(s) URL of a proxy, e.g. http://proxy.example:3128")
+        return value
 
     def is_allowed_host(self, host: str) -> bool:
         """Whether ``host`` is one of allowed_domains or a subdomain of one."""

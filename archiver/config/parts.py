@@ -19,12 +19,14 @@ from archiver.config.checks import (
     parse_duration,
 )
 from archiver.config.errors import fail_at, show
+from archiver.config.secrets import CookieName, HeaderName, SecretText
 from archiver.config.urlrules import UrlRule, compile_url_rule
 
 __all__ = [
     "ArticleRules",
     "CrawlSettings",
     "ExtractHints",
+    "RequestSettings",
     "RequisiteRules",
     "Section",
     "StrictModel",
@@ -344,3 +346,57 @@ class UrlRules(StrictModel):
                     name,
                 )
         return self
+
+
+#: Request headers a config may not set: the HTTP layer's own, or set by another key.
+FORBIDDEN_HEADERS = {
+    "host": "the URL gives it",
+    "content-length": "the HTTP client sets it",
+    "transfer-encoding": "the HTTP client sets it",
+    "connection": "the HTTP client sets it",
+    "te": "the HTTP client sets it",
+    "upgrade": "the HTTP client sets it",
+    "user-agent": "use crawl.user_agent",
+    "proxy-authorization": "give the credentials in the proxy URL (proxy: http://user:pass@host)",
+}
+
+
+class RequestSettings(StrictModel):
+    """What the crawl sends to the site's own hosts: headers and cookies (a login)."""
+
+    headers: dict[HeaderName, SecretText] = Field(
+        default_factory=dict,
+        description="Request headers sent to allowed_domains and their subdomains only, e.g. "
+        "Authorization. Values may name environment variables (${VAR}); every value is "
+        "treated as a secret (replaced by [redacted] in WARC request records).",
+        examples=[{"Authorization": "Bearer ${LIBRARY_TOKEN}"}],
+    )
+    cookies: dict[CookieName, SecretText] = Field(
+        default_factory=dict,
+        description="Cookies (name: value) sent to allowed_domains and their subdomains only. "
+        "Values may name environment variables (${VAR}); every value is a secret.",
+        examples=[{"session": "${LIBRARY_SESSION}"}],
+    )
+    cookies_file: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A Netscape cookies.txt file (as browsers' export add-ons and curl write "
+        "it), relative to this config file; its unexpired cookies are sent to the hosts "
+        "they name that are also allowed_domains or their subdomains.",
+        examples=["secrets/example-news.cookies.txt"],
+    )
+
+    @model_validator(mode="after")
+    def _allowed_headers(self) -> RequestSettings:
+        for name in self.headers:
+            why = FORBIDDEN_HEADERS.get(name.lower())
+            if why is None and name.lower() == "cookie" and (self.cookies or self.cookies_file):
+                why = "cookies are given in request.cookies or request.cookies_file already"
+            if why is not None:
+                raise fail_at(("headers", name), f"header {name} may not be set here: {why}", name)
+        return self
+
+    @property
+    def configured(self) -> bool:
+        """Whether anything is set."""
+        return bool(self.headers or self.cookies or self.cookies_file)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from archiver import __version__
 from archiver.config import SiteConfig
+from archiver.crawl.credentials import SiteCredentials
 from archiver.crawl.links import unique
 from archiver.crawl.listing import SourceEntry
 
@@ -53,6 +54,9 @@ def crawl_settings(config: SiteConfig) -> dict[str, Any]:
     if rules.scope == "none":
         settings["ARCHIVER_REQUISITES"] = False
     settings["ARCHIVER_EXTRACT_HINTS"] = config.extract
+    credentials = SiteCredentials.from_config(config)
+    if credentials is not None:
+        settings["ARCHIVER_CREDENTIALS"] = credentials
     return settings
 
 

@@ -38,6 +38,7 @@ from archiver.items import FetchedPage, ListingSnapshot, PageNotExtracted
 from archiver.spiders.base import ArchivingSpider
 from archiver.spiders.rendering import render_fallback, render_fields
 from archiver.spiders.requisites import RequisiteFetching
+from archiver.store.warcinfo import credentials_note
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,10 @@ class NewsSpider(RequisiteFetching, ArchivingSpider):
             "archiver-config-sha256": self.config.config_hash,
             "description": f"Crawl of {self.config.name}",
             **warcinfo_note(self.crawler.settings),
+            **credentials_note(
+                self.config.request_summary(),
+                kept=self.crawler.settings.getbool("ARCHIVER_KEEP_SECRETS"),
+            ),
         }
 
     async def start(self) -> AsyncIterator[Any]:

@@ -36,3 +36,21 @@ def build_warcinfo(
         fields["archiver-config-sha256"] = config_hash
     fields.update(extra or {})
     return fields
+
+
+def credentials_note(summary: str, *, kept: bool) -> dict[str, str]:
+    """The warcinfo field of a logged-in crawl: what its config sent, by name only (never a
+    value), and whether request records hold the values (none for a crawl without any)."""
+    if not summary:
+        return {}
+    where = (
+        "kept in the request records (ARCHIVER_KEEP_SECRETS)"
+        if kept
+        else "replaced by [redacted] in the request records"
+    )
+    return {
+        "archiver-request": (
+            f"{summary} (headers and cookies sent to the site's own hosts only); their "
+            f"values and any Proxy-Authorization {where}"
+        )
+    }
