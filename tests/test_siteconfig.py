@@ -376,6 +376,11 @@ ERROR_CASES: list[tuple[dict[str, Any], str, str]] = [
         "or digit, at most 63 characters, got 'Example News'",
     ),
     (
+        {"site": "timemap"},
+        "site",
+        "'timemap' is taken by the replay server's Memento paths; choose another",
+    ),
+    (
         {"contact": "me"},
         "contact",
         "expected an http(s) URL or a mailto: address, got 'me'",

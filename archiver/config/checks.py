@@ -111,6 +111,9 @@ def _check_contact(value: str) -> str:
 
 
 SITE_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+#: Site keys the replay server's own paths use (``/timegate/<URL>``, ``/timemap/...``): a
+#: collection of that name could not have its newest capture asked for by URL.
+RESERVED_SITE_KEYS = frozenset({"timegate", "timemap"})
 
 
 def _check_site(value: str) -> str:
@@ -119,6 +122,8 @@ def _check_site(value: str) -> str:
             "expected a site key of lowercase letters, digits, '-' and '_', starting with a "
             f"letter or digit, at most 63 characters, got {show(value)}"
         )
+    if value in RESERVED_SITE_KEYS:
+        raise fail(f"{show(value)} is taken by the replay server's Memento paths; choose another")
     return value
 
 
