@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import resource
 import signal
@@ -12,6 +13,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 #: The errors that mean "no room to write", not a broken disk.
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
@@ -186,11 +188,14 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+@contextlib.contextmanager
+def atomic_file(path: Path | str) -> Iterator[BinaryIO]:
+    """A binary file that takes the place of ``path`` only when the block ends without an error
+    (a temp file beside it, fsync, rename, fsync of the directory): readers see the old file
+    or the whole new one, never half, and a failed block leaves no temp file behind.
 
     Creates parent directories. The new file gets the usual umask-derived permissions. With
-    no room to write, raises `DiskFull` naming `path` (and leaves no temp file behind).
+    no room to write, raises `DiskFull` naming ``path``.
     """
     path = Path(path)
     with naming_disk_full(path):
@@ -199,7 +204,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                yield fh
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
@@ -208,6 +213,25 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
                 tmp.unlink()
             raise
     fsync_directory(path.parent)
+
+
+@contextlib.contextmanager
+def atomic_text_file(path: Path | str) -> Iterator[TextIO]:
+    """`atomic_file` as UTF-8 text, newlines written as given."""
+    with atomic_file(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        try:
+            yield text
+            text.flush()
+        finally:
+            text.detach()  # the binary file is closed (and renamed) by atomic_file
+
+
+def atomic_write_bytes(path: Path | str, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half
+    (see `atomic_file`)."""
+    with atomic_file(path) as fh:
+        fh.write(data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from archiver.cli import cli
-from archiver.jobs.export import CSV_COLUMNS, TXT_SEPARATOR, atomic_text_file
+from archiver.fsutil import atomic_text_file
+from archiver.jobs.export import CSV_COLUMNS, TXT_SEPARATOR
 from tests.synthetic_archive import A, B, C, D, build
 
 

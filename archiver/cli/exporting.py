@@ -11,8 +11,8 @@ import click
 from archiver.cli.base import Failed, archive_option, cli, open_catalog
 from archiver.cli.filtering import FILTERS_HELP, filter_options
 from archiver.cli.upkeep import write_wacz
-from archiver.fsutil import DiskFull
-from archiver.jobs.export import CSV_COLUMNS, FORMATS, ExportResult, atomic_text_file
+from archiver.fsutil import DiskFull, atomic_text_file
+from archiver.jobs.export import CSV_COLUMNS, FORMATS, ExportResult
 from archiver.jobs.export import export_documents as export_to
 from archiver.store.catalog import Catalog
 from archiver.store.filters import ArticleFilter

@@ -9,18 +9,14 @@ cannot be read is logged, counted and left out.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import logging
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from archiver.fsutil import fsync_directory, naming_disk_full
 from archiver.store.catalog import Catalog
 from archiver.store.filters import ArticleFilter
 from archiver.textsafe import terminal_json
@@ -29,7 +25,6 @@ __all__ = [
     "CSV_COLUMNS",
     "FORMATS",
     "ExportResult",
-    "atomic_text_file",
     "export_documents",
 ]
 
@@ -172,24 +167,3 @@ def _markdown_block(doc: dict[str, Any]) -> str:
     lines = [f"# {title}", ""]
     lines += [f"- **{label}**: {_cell(doc.get(field))}" for label, field in _META]
     return "\n".join(lines) + "\n\n" + _cell(doc.get("text")).rstrip() + "\n\n---\n\n"
-
-
-@contextlib.contextmanager
-def atomic_text_file(path: Path) -> Iterator[TextIO]:
-    """A UTF-8 text file written in place of `path` only when the block ends without an error
-    (a temp file beside it, fsync, rename): readers see the old file or the whole new one."""
-    path = Path(path)
-    with naming_disk_full(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        try:
-            with open(tmp, "x", encoding="utf-8", newline="") as fh:
-                yield fh
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
-    fsync_directory(path.parent)

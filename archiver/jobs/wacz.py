@@ -9,21 +9,18 @@ and ``urn:screenshot:`` URIs, where ReplayWeb.page and pywb look them up; they a
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
-import uuid
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from archiver import __version__
-from archiver.fsutil import fsync_directory
+from archiver.fsutil import atomic_file
 from archiver.jobs.reindex import iter_warc_files
 from archiver.store.catalog import iter_article_documents
 from archiver.store.cdxj import CdxjEntry, cdxj_text, index_path, index_warc
@@ -96,7 +93,7 @@ def export_wacz(
     index = cdxj_text(entries).encode("utf-8")
     pages = page_records(layout, sites, set(names))
     pages_text = pages_jsonl(pages, title="Articles").encode("utf-8")
-    with _atomic_output(out) as fh, zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
+    with atomic_file(out) as fh, zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
         members = [_add_file(zf, p, f"archive/{p.name}") for _, p in warcs]
         members.append(_add_bytes(zf, INDEX_PATH, index, created))
         members.append(_add_bytes(zf, PAGES_PATH, pages_text, created))
@@ -190,20 +187,3 @@ def _add_bytes(zf: zipfile.ZipFile, arcname: str, data: bytes, when: datetime) -
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-@contextlib.contextmanager
-def _atomic_output(path: Path) -> Iterator[BinaryIO]:
-    """A temp file beside `path`, fsynced and renamed over it on success, removed on failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with tmp.open("xb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_directory(path.parent)
