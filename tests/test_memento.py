@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from archiver.replay.app import ReplayApp, Reply
+from archiver.replay.app import ReplayApp
 from archiver.replay.memento import BadDatetime, parse_accept_datetime
+from archiver.replay.replies import Reply
 from archiver.replay.server import ReplayServer, make_server
 from archiver.replay.urls import MementoTarget, parse_memento_path, parse_replay_path
 from archiver.store.cdxj import CdxjIndex

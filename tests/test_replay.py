@@ -30,9 +30,10 @@ from warcio.warcwriter import WARCWriter
 
 from archiver.demo_site.server import SITE_DIR
 from archiver.fsutil import atomic_write_text
-from archiver.replay.app import PAGES_CSP, REPLAY_CSP, ReplayApp, Reply
+from archiver.replay.app import ReplayApp
 from archiver.replay.css import rewrite_css
 from archiver.replay.pages import BANNER_ID, marked
+from archiver.replay.replies import PAGES_CSP, REPLAY_CSP, Reply
 from archiver.replay.resources import Capture, replay_headers
 from archiver.replay.rewrite import rewrite_html
 from archiver.replay.server import ReplayServer

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from archiver.replay.app import RAW_CSP, RENDERED_CSP, REPLAY_CSP, ReplayApp, Reply
+from archiver.replay.app import ReplayApp
 from archiver.replay.isolation import PRELUDE
+from archiver.replay.replies import RAW_CSP, RENDERED_CSP, REPLAY_CSP, Reply
 from archiver.replay.rewrite import INERT_SCRIPT_TYPE
 from archiver.replay.server import make_server
 from archiver.replay.urls import replay_path

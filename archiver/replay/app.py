@@ -10,13 +10,11 @@ Nothing is ever fetched from the live web; files are opened only through `Resour
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -29,40 +27,38 @@ from archiver.replay.isolation import (
     CONTENT,
     PAGES,
     PRELUDE,
-    SANDBOX,
-    SANDBOX_NO_SCRIPTS,
     Origins,
 )
-from archiver.replay.memento import (
-    LINK_FORMAT,
-    BadDatetime,
-    Memento,
-    Resource,
-    http_date,
-    link_header,
-    parse_accept_datetime,
-    timemap_json,
-    timemap_link,
-    unique,
-)
+from archiver.replay.memento import http_date
 from archiver.replay.rendered import find_rendered, is_screenshot, split_rendered
+from archiver.replay.replies import (
+    COMMON_HEADERS,
+    RAW_CSP,
+    RENDERED_CSP,
+    REPLAY_CSP,
+    SCREENSHOT_CSP,
+    Reply,
+    bad_request,
+    not_found,
+    page_reply,
+    redirect,
+    sandboxed,
+)
 from archiver.replay.resources import Capture, NotArchived, Resources, replay_headers
 from archiver.replay.rewrite import rewrite_html
+from archiver.replay.timetravel import TimeTravel
 from archiver.replay.urls import (
     FRAME,
     PAGE,
     RAW,
     RAW_MODIFIERS,
     BadPath,
-    MementoTarget,
     ReplayTarget,
     ReplayUrls,
     check_own_path,
     parse_memento_path,
     parse_replay_path,
     replay_path,
-    timegate_path,
-    timemap_path,
     timestamp14,
 )
 from archiver.store.catalog import Catalog
@@ -79,98 +75,16 @@ from archiver.store.rows import ArticleRow
 from archiver.store.timestamps import pad_timestamp
 from archiver.textsafe import terminal_text
 
-__all__ = ["PAGES_CSP", "RAW_CSP", "RENDERED_CSP", "REPLAY_CSP", "ReplayApp", "Reply"]
+__all__ = ["ReplayApp"]
 
 logger = logging.getLogger(__name__)
 
-_SCRIPTS = "script-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
-_CONFINED = (
-    f"default-src 'self' data: blob:; {_SCRIPTS}"
-    "style-src 'self' 'unsafe-inline' data:; img-src 'self' data: blob:; font-src 'self' data:; "
-    "media-src 'self' data: blob:; connect-src 'self'; frame-src 'self'; form-action 'self'; "
-    "base-uri 'self'"
-)
-#: Confines a replayed page to the replay's content origin, nothing from the live web loaded
-#: even where rewriting missed a URL, and sandboxes it in an opaque origin of its own: it can
-#: load what it needs but read nothing (see `archiver.replay.isolation`).
-REPLAY_CSP = f"{_CONFINED}; {SANDBOX}"
-#: A capture served as archived (``id_``): the same, and no script runs in it.
-RAW_CSP = f"{_CONFINED}; {SANDBOX_NO_SCRIPTS}"
-#: A rendered DOM: confined the same, and no script runs, not even an event handler.
-RENDERED_CSP = _CONFINED.replace(_SCRIPTS, "script-src 'none'; ") + f"; {SANDBOX_NO_SCRIPTS}"
-#: A screenshot, served on the pages origin: an image, nothing else.
-_SCREENSHOT_CSP = f"default-src 'none'; {SANDBOX_NO_SCRIPTS}"
-#: The archive's own pages run no script at all.
-PAGES_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'self'"
-)
-_COMMON_HEADERS = [
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "no-referrer"),
-    ("X-DNS-Prefetch-Control", "off"),  # no DNS lookups of names a page's script makes up
-]
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _ARTICLE_RE = re.compile(r"^/article/([0-9a-f]{16})$")
 _SCREENSHOT_RE = re.compile(r"^/article/([0-9a-f]{16})/(screenshot|screenshot-full)\.png$")
 _SCREENSHOT_PREFIX = {"screenshot": SCREENSHOT_URI, "screenshot-full": FULL_PAGE_SCREENSHOT_URI}
 _NO_BODY = frozenset({204, 304})
 _MAX_QUERY = 200
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A complete answer: status, headers (Content-Length is added when sent), body."""
-
-    status: int
-    body: bytes
-    headers: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _page(status: int, text: str) -> Reply:
-    """One of the archive's own pages (no script in them, none allowed)."""
-    headers = [
-        ("Content-Type", "text/html; charset=utf-8"),
-        ("Content-Security-Policy", PAGES_CSP),
-        ("Cache-Control", "no-store"),
-        *_COMMON_HEADERS,
-    ]
-    return Reply(status, text.encode("utf-8"), headers)
-
-
-def _redirect(location: str) -> Reply:
-    headers = [
-        ("Location", location),
-        ("Content-Type", "text/plain; charset=utf-8"),
-        ("Content-Security-Policy", REPLAY_CSP),
-        ("Cache-Control", "no-store"),
-        *_COMMON_HEADERS,
-    ]
-    return Reply(302, f"See {location}\n".encode(), headers)
-
-
-def not_found(message: str = "There is nothing at this address.") -> Reply:
-    return _page(404, pages.error_page(404, "Not found", message))
-
-
-def failure() -> Reply:
-    """The answer to a request that failed inside (the details are logged, never sent)."""
-    return _page(500, pages.error_page(500, "Internal error", "Something went wrong; see the log."))
-
-
-def misdirected() -> Reply:
-    """The answer to a request whose Host is not one this server answers to (DNS rebinding)."""
-    message = "This server does not answer to that host name; use 127.0.0.1 or localhost."
-    return _page(421, pages.error_page(421, "Misdirected request", message))
-
-
-def forbidden(message: str) -> Reply:
-    return _page(403, pages.error_page(403, "Forbidden", message))
-
-
-def not_allowed() -> Reply:
-    reply = _page(405, pages.error_page(405, "Method not allowed", "Only GET and HEAD."))
-    return Reply(reply.status, reply.body, [*reply.headers, ("Allow", "GET, HEAD")])
 
 
 class ReplayApp:
@@ -180,6 +94,7 @@ class ReplayApp:
         self.layout = ArchiveLayout(root)
         self.index = index
         self.resources = Resources(root, index)
+        self.time = TimeTravel(index, self.layout.catalog_path)
 
     def answer(
         self, target: str, origins: Origins | None = None, accept_datetime: str | None = None
@@ -194,12 +109,12 @@ class ReplayApp:
         """
         reply = self._route(target, origins, accept_datetime)
         if origins is not None and origins.serving == CONTENT:
-            reply = _sandboxed(reply)
+            reply = sandboxed(reply)
         return reply
 
     def _route(self, target: str, origins: Origins | None, accept_datetime: str | None) -> Reply:
         if not target.startswith("/") or target.startswith("//"):
-            return _page(400, pages.error_page(400, "Bad request", "Not a path."))
+            return bad_request("Not a path.")
         try:
             path, _, query = target.partition("?")
             article = _ARTICLE_RE.match(path)
@@ -211,12 +126,19 @@ class ReplayApp:
                 check_own_path(path)
                 return not_found()
             if memento is not None and memento.timemap is None:
-                return self._timegate(memento.collection, memento.url, accept_datetime, origins)
+                gate = self.time.timegate(memento.collection, memento.url, accept_datetime, origins)
+                if gate is None:
+                    assert memento.collection is not None
+                    return self._not_archived(
+                        ReplayTarget(memento.collection, None, PAGE, memento.url)
+                    )
+                return gate
             if replay is not None and replay.timestamp is None and not replay.listing:
-                return self._timegate(replay.collection, replay.url, accept_datetime, origins)
+                gate = self.time.timegate(replay.collection, replay.url, accept_datetime, origins)
+                return gate or self._not_archived(replay)
             role = CONTENT if replay is not None and not replay.listing else PAGES
             if origins is not None and origins.serving != role:
-                return _redirect(origins.base(role) + target)
+                return redirect(origins.base(role) + target)
             if path == "/":
                 return self._front(parse_qs(query))
             if article is not None:
@@ -224,11 +146,11 @@ class ReplayApp:
             if shot is not None:
                 return self._screenshot(shot.group(1), shot.group(2), parse_qs(query))
             if memento is not None:
-                return self._timemap(memento, origins)
+                return self.time.timemap(memento, origins)
             assert replay is not None
             return self._replay(replay, origins)
         except BadPath:
-            return _page(400, pages.error_page(400, "Bad request", "This path is not allowed."))
+            return bad_request("This path is not allowed.")
 
     # -- the archive's own pages ------------------------------------------------------------
 
@@ -257,7 +179,7 @@ class ReplayApp:
         try:
             matching = filter_from_params(given, site=site)
         except BadWhen as exc:
-            return _page(400, pages.error_page(400, "Bad request", str(exc)))
+            return bad_request(str(exc))
         with self._catalog() as catalog:
             if catalog is None:
                 return not_found("This archive has no catalog yet (run `archiver reindex`).")
@@ -272,11 +194,11 @@ class ReplayApp:
                 except sqlite3.Error as exc:
                     logger.warning("Search for %r failed: %s", query, exc)
                     total, hits = 0, []
-                return _page(200, pages.search_page(listing, hits, total))
+                return page_reply(200, pages.search_page(listing, hits, total))
             total = catalog.count_articles(matching=matching)
             shown = catalog.list_articles(limit=pages.PAGE_SIZE, offset=offset, matching=matching)
             marks = catalog.article_marks(r.id for r in shown)
-        return _page(200, pages.list_page(listing, shown, total, marks))
+        return page_reply(200, pages.list_page(listing, shown, total, marks))
 
     def _article(self, article_id: str, params: dict[str, list[str]]) -> Reply:
         version = _int(_param(params, "version"), 0) or None
@@ -298,7 +220,7 @@ class ReplayApp:
         shots = self._screenshots(row, rendered)
         stamp = rendered[1] if rendered is not None else None
         view = pages.ArticleView(row, document, versions, fetches, events, shots, stamp)
-        return _page(200, pages.article_page(view))
+        return page_reply(200, pages.article_page(view))
 
     def _rendered_capture(
         self, row: ArticleRow, document: dict[str, Any] | None
@@ -366,9 +288,9 @@ class ReplayApp:
         headers = [
             ("Content-Type", "image/png"),
             ("Content-Disposition", f'inline; filename="{article_id}-{name}.png"'),
-            ("Content-Security-Policy", _SCREENSHOT_CSP),
+            ("Content-Security-Policy", SCREENSHOT_CSP),
             ("Cache-Control", "no-cache"),
-            *_COMMON_HEADERS,
+            *COMMON_HEADERS,
         ]
         return Reply(200, record.payload, headers)
 
@@ -380,12 +302,12 @@ class ReplayApp:
             entries = self.index.captures(url, site=collection)
             if not entries:
                 return self._not_archived(target)
-            return _page(200, pages.captures_page(collection, url, entries))
+            return page_reply(200, pages.captures_page(collection, url, entries))
         entry = self.index.closest(url, pad_timestamp(target.timestamp), site=collection)
         if entry is None:
             return self._not_archived(target)
         if entry.timestamp != target.timestamp:
-            return _redirect(replay_path(collection, entry.timestamp, entry.url, target.modifier))
+            return redirect(replay_path(collection, entry.timestamp, entry.url, target.modifier))
         try:
             capture = self.resources.capture(entry)
         except NotArchived as exc:
@@ -393,97 +315,7 @@ class ReplayApp:
             return self._not_archived(target)
         rendered = self._rendered(capture, target.modifier)
         reply = rendered if rendered is not None else self._serve(capture, target.modifier)
-        if not any(name == "Memento-Datetime" for name, _ in reply.headers):
-            return reply
-        resource, mementos = self._mementos(collection, entry.url, origins)
-        current = _memento(entry, origins)
-        links = ("Link", link_header(resource, mementos, current))
-        return Reply(reply.status, reply.body, [*reply.headers, links])
-
-    # -- Memento (RFC 7089) -------------------------------------------------------------------
-
-    def _timegate(
-        self,
-        collection: str | None,
-        url: str,
-        accept_datetime: str | None,
-        origins: Origins | None,
-    ) -> Reply:
-        """The capture of `url` nearest the Accept-Datetime (without one, the newest), in one
-        collection or (None) in every one: a 302 to it, with Vary and Memento's Link."""
-        wanted = None
-        if accept_datetime is not None and accept_datetime.strip():
-            try:
-                wanted = parse_accept_datetime(accept_datetime)
-            except BadDatetime:
-                message = "Accept-Datetime must be an RFC 1123 date: Thu, 01 Apr 2010 00:00:00 GMT."
-                reply = _page(400, pages.error_page(400, "Bad request", message))
-                return Reply(400, reply.body, [*reply.headers, ("Vary", "accept-datetime")])
-        entries = self.index.captures(url, site=collection)
-        if not entries:
-            if collection is None:
-                return not_found(f"{url} is not archived.")
-            return self._not_archived(ReplayTarget(collection, None, PAGE, url))
-        chosen = entries[-1] if wanted is None else self.index.closest(url, wanted, collection)
-        assert chosen is not None
-        resource, mementos = self._mementos(collection, url, origins)
-        current = _memento(chosen, origins)
-        # On the content origin the capture is here: a relative Location, as replay has it.
-        here = origins is None or origins.serving == CONTENT
-        reply = _redirect(
-            replay_path(chosen.site, chosen.timestamp, chosen.url) if here else current.uri
-        )
-        headers = [("Vary", "accept-datetime"), ("Link", link_header(resource, mementos, current))]
-        return Reply(reply.status, reply.body, [*reply.headers, *headers])
-
-    def _timemap(self, target: MementoTarget, origins: Origins | None) -> Reply:
-        """Every capture of a URL (in one collection or in all) as a TimeMap, link or JSON."""
-        if not self.index.captures(target.url, site=target.collection):
-            return not_found(f"{target.url} is not archived.")
-        resource, mementos = self._mementos(target.collection, target.url, origins, article=True)
-        if target.timemap == "json":
-            text = json.dumps(timemap_json(resource, mementos), indent=1) + "\n"
-            content_type = "application/json"
-        else:
-            text, content_type = timemap_link(resource, mementos), LINK_FORMAT
-        headers = [
-            ("Content-Type", f"{content_type}; charset=utf-8"),
-            ("Content-Security-Policy", f"default-src 'none'; {SANDBOX_NO_SCRIPTS}"),
-            ("Cache-Control", "no-cache"),
-            *_COMMON_HEADERS,
-        ]
-        return Reply(200, text.encode("utf-8"), headers)
-
-    def _mementos(
-        self, collection: str | None, url: str, origins: Origins | None, article: bool = False
-    ) -> tuple[Resource, list[Memento]]:
-        """The URIs around `url` and its mementos (in `collection`, or in every one), oldest
-        first; with `article`, the page of the article archived at `url`, if it is one."""
-        base = origins.pages if origins is not None else ""
-        entries = self.index.captures(url, site=collection)
-        mementos = unique(_memento(e, origins) for e in entries)
-        resource = Resource(
-            original=url,
-            timegate=base + timegate_path(collection, url),
-            timemap=base + timemap_path(collection, url, "link"),
-            timemap_json=base + timemap_path(collection, url, "json"),
-            article=self._article_of(url, base) if article else None,
-        )
-        return resource, mementos
-
-    def _article_of(self, url: str, base: str) -> tuple[str, str] | None:
-        """(id, page URI) of the article archived at `url`, from the catalog; else None."""
-        if not url.startswith(("http://", "https://")):
-            return None
-        try:
-            key = normalise_url(url)
-        except ValueError:
-            return None
-        with self._catalog() as catalog:
-            state = catalog.url_state(key) if catalog is not None else None
-        if state is None or not state.article_id:
-            return None
-        return state.article_id, f"{base}/article/{state.article_id}"
+        return self.time.with_links(reply, entry, origins)
 
     # -- rendered captures --------------------------------------------------------------------
 
@@ -545,14 +377,14 @@ class ReplayApp:
             ("Memento-Datetime", http_date(timestamp)),
             ("Content-Security-Policy", RENDERED_CSP),
             ("Cache-Control", "no-cache"),
-            *_COMMON_HEADERS,
+            *COMMON_HEADERS,
         ]
         status = page.status if page is not None and not 300 <= page.status < 400 else 200
         return Reply(status, body, headers)
 
     def _not_archived(self, target: ReplayTarget) -> Reply:
         elsewhere = sorted({e.site for e in self.index.captures(target.url)} - {target.collection})
-        return _page(404, pages.not_archived_page(target.collection, target.url, elsewhere))
+        return page_reply(404, pages.not_archived_page(target.collection, target.url, elsewhere))
 
     def _serve(self, capture: Capture, modifier: str) -> Reply:
         urls = ReplayUrls(capture.collection, capture.timestamp)
@@ -562,7 +394,7 @@ class ReplayApp:
         rewritten = modifier not in RAW_MODIFIERS and (mime in _HTML_TYPES or mime == "text/css")
         if capture.too_large and rewritten:
             raw = replay_path(capture.collection, capture.timestamp, capture.url, RAW)
-            return _page(200, pages.too_large_page(capture.url, raw))
+            return page_reply(200, pages.too_large_page(capture.url, raw))
         if capture.too_large:  # nothing to rewrite: the bytes as the site sent them, encoded
             stored_encoding = [h for h in capture.headers if h[0].lower() == "content-encoding"]
         if modifier not in RAW_MODIFIERS and mime in _HTML_TYPES:
@@ -582,7 +414,7 @@ class ReplayApp:
             ("Memento-Datetime", http_date(capture.timestamp)),
             ("Content-Security-Policy", RAW_CSP if modifier in RAW_MODIFIERS else REPLAY_CSP),
             ("Cache-Control", "no-cache"),
-            *_COMMON_HEADERS,
+            *COMMON_HEADERS,
         ]
         return Reply(capture.status, body, headers)
 
@@ -610,23 +442,6 @@ class ReplayApp:
         )
 
 
-def _sandboxed(reply: Reply) -> Reply:
-    """`reply` with a sandboxed CSP (the archive's own pages, when the content origin sends
-    them: a 404, a redirect); the captures' own policies already are."""
-    headers = [
-        (
-            name,
-            value
-            if name != "Content-Security-Policy" or "sandbox" in value
-            else f"{value}; {SANDBOX_NO_SCRIPTS}",
-        )
-        for name, value in reply.headers
-    ]
-    if not any(name == "Content-Security-Policy" for name, _ in headers):
-        headers.append(("Content-Security-Policy", f"default-src 'none'; {SANDBOX_NO_SCRIPTS}"))
-    return Reply(reply.status, reply.body, headers)
-
-
 def _param(params: dict[str, list[str]], name: str) -> str:
     values = params.get(name)
     return values[0] if values else ""
@@ -634,10 +449,3 @@ def _param(params: dict[str, list[str]], name: str) -> str:
 
 def _int(text: str, default: int) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else default
-
-
-def _memento(entry: CdxjEntry, origins: Origins | None) -> Memento:
-    """A capture as a memento, its URI-M on the content origin (relative without origins)."""
-    base = origins.content if origins is not None else ""
-    uri = base + replay_path(entry.site, entry.timestamp, entry.url)
-    return Memento(uri, entry.timestamp, entry.site, entry.status, entry.mime)

@@ -27,8 +27,9 @@ from urllib.parse import urlsplit
 from archiver import __version__
 from archiver.fsutil import atomic_write_text
 from archiver.httpserver import LocalHTTPServer, is_loopback, stop_on_signal
-from archiver.replay.app import ReplayApp, Reply, failure, forbidden, misdirected, not_allowed
+from archiver.replay.app import ReplayApp
 from archiver.replay.isolation import CONTENT, PAGES, Origins, origin_url
+from archiver.replay.replies import Reply, failure, forbidden, misdirected, not_allowed
 from archiver.store.cdxj import CdxjIndex
 from archiver.textsafe import terminal_text
 
