@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 
 from archiver.extraction.evaluation import CorpusPage, load_corpus, score_bodies
 from tests.corpus_support import corpus_dir
-from tests.support import article_documents, run_archiver
+from tests.support import article_documents, run_archiver, serving
 
 DATASETS = ("aeb", "fundus")
 
@@ -66,13 +65,8 @@ def corpus_pages() -> dict[str, CorpusPage]:
 @pytest.fixture(scope="module")
 def corpus_server(corpus_pages: dict[str, CorpusPage]) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _CorpusSite(corpus_pages).handler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.crawl.errors import error_kind
 from tests.crawling import crawl_config
 from tests.oneoff_site import PARAGRAPHS
-from tests.support import article_documents, run_archiver, warc_files
+from tests.support import article_documents, run_archiver, serving, warc_files
 
 ARTICLE = "/news/2026/11/27/ferry-sundays"
 JS_REDIRECT = "/news/2026/11/27/js-redirect"
@@ -104,13 +103,8 @@ def site() -> Iterator[HostileSite]:
     hostile = HostileSite()
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(hostile))
     hostile.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield hostile
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def refused_url() -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from tests.memento_archive import (
     URL,
     make_archive,
 )
-from tests.support import raw_request
+from tests.support import raw_request, serving
 
 FIRST, SECOND, THIRD = STAMPS
 DATES = {
@@ -305,12 +304,8 @@ def test_memento_paths_parse() -> None:
 
 @pytest.fixture(scope="module")
 def server(archive: Path) -> Iterator[ReplayServer]:
-    server = make_server(archive)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(make_server(archive)) as server:
+        yield server
 
 
 def request(

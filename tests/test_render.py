@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from archiver.store.identity import FULL_PAGE_SCREENSHOT_URI, RENDERED_DOM_URI, 
 from tests.browser import chromium, chromium_path
 from tests.crawling import crawl_config, crawler_for, install_asyncio_reactor, run_crawl
 from tests.js_site import ARTICLES, STATIC_SLUG, TRACKER_HOST, UNLISTED, JsSite, js_site
-from tests.support import REPO
+from tests.support import REPO, serving
 from tests.test_warc import warcio_check
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -236,18 +235,11 @@ def test_the_replayed_page_shows_the_text_in_a_browser(rendered: tuple[str, Path
     mode, archive = rendered
     doc = documents(archive)[SLUG]
     title, paragraphs = ARTICLES[SLUG]
-    server = make_server(archive)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with chromium() as (page, _):
-            page.goto(f"{server.base_url}/article/{doc['id']}", wait_until="load")
-            page.click("text=view the page as captured")
-            page.wait_for_load_state("load")
-            shown = page.inner_text("body")
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(make_server(archive)) as server, chromium() as (page, _):
+        page.goto(f"{server.base_url}/article/{doc['id']}", wait_until="load")
+        page.click("text=view the page as captured")
+        page.wait_for_load_state("load")
+        shown = page.inner_text("body")
     assert title in shown
     assert all(paragraph in shown for paragraph in paragraphs), (mode, shown[:500])
     assert "rendered" in shown  # the banner says what is shown

@@ -16,7 +16,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -44,7 +43,7 @@ from archiver.store.layout import ArchiveLayout
 from archiver.store.rows import ArticleRow
 from archiver.warc import read_record
 from tests.crawling import archive_urls, crawl_config
-from tests.support import demo_config, demo_server, manifest, replay_ports, replay_process
+from tests.support import demo_config, demo_server, manifest, replay_ports, replay_process, serving
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_ID = "0badc0de0badc0de"
@@ -448,14 +447,9 @@ def test_a_failure_inside_is_a_plain_500(tmp_path: Path) -> None:
         def answer(self, target: str) -> Reply:
             raise RuntimeError("secret detail")
 
-    server = ReplayServer(("127.0.0.1", 0), Broken(tmp_path, CdxjIndex(tmp_path)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    app = Broken(tmp_path, CdxjIndex(tmp_path))
+    with serving(ReplayServer(("127.0.0.1", 0), app)) as server:
         status, _, body = raw(server.base_url, "/")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert status == 500 and b"secret detail" not in body and b"Traceback" not in body
 
 

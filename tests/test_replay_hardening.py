@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +27,7 @@ from archiver.store.cdxj import cdxj_text, index_warc
 from archiver.store.layout import ArchiveLayout
 from archiver.store.rows import ArticleRow
 from archiver.textsafe import terminal_json, terminal_text
-from tests.support import raw_request, replay_process
+from tests.support import raw_request, replay_process, serving
 
 ESCAPE = "\x1b[2J"  # clears the screen
 OVERRIDE = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
@@ -104,12 +103,8 @@ def _timestamp(archive: Path, url: str) -> str:
 @pytest.fixture(scope="module")
 def server(archive: Path) -> Iterator[ReplayServer]:
     """In this process, with a one-second socket timeout."""
-    server = make_server(archive, timeout=1.0, allowed_hosts=["archive.lan"])
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(make_server(archive, timeout=1.0, allowed_hosts=["archive.lan"])) as server:
+        yield server
 
 
 def _addr(server: ReplayServer) -> tuple[str, int]:
@@ -167,16 +162,11 @@ def test_an_ipv6_loopback_server_answers_its_own_address(archive: Path) -> None:
         server = make_server(archive, host="::1")
     except OSError as exc:
         pytest.skip(f"no IPv6 loopback here: {exc}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         assert server.base_url == f"http://[::1]:{server.port}" and not server.exposed
         address = ("::1", server.port)
         assert raw_request(address, "/", [f"Host: [::1]:{server.port}"])[0] == 200
         assert raw_request(address, "/", ["Host: attacker.example"])[0] == 421
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_host_names_are_parsed_strictly() -> None:

@@ -32,7 +32,7 @@ from archiver.store.cdxj import cdxj_text, index_warc
 from archiver.store.layout import ArchiveLayout
 from archiver.store.rows import ArticleRow
 from tests.browser import chromium
-from tests.support import raw_request
+from tests.support import raw_request, serving
 
 SECRET_TITLE = "Minister resigns over leaked memo"
 SECRET_TEXT = "the memo names the informant"
@@ -100,12 +100,8 @@ class _AttackerHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def attacker() -> Iterator[Attacker]:
-    server = Attacker()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(Attacker()) as server:
+        yield server
 
 
 @pytest.fixture
@@ -213,19 +209,12 @@ def test_a_hostile_page_reads_nothing_of_the_archive_and_sends_nothing_of_it(
 ) -> None:
     udp_port, packets = stun
     _archive(tmp_path, attacker.server_address[1], udp_port)
-    server = _server_on_neighbour_ports(tmp_path)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with chromium() as (page, log):
-            # The control: the archive's own pages do list the secret article.
-            page.goto(f"{server.base_url}/", wait_until="load")
-            assert SECRET_TITLE in page.inner_text("body")
-            page.goto(server.base_url + replay_path("s", STAMP, PAGE_URL), wait_until="load")
-            assert attacker.arrived.wait(30), "the hostile page never ran"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_server_on_neighbour_ports(tmp_path)) as server, chromium() as (page, log):
+        # The control: the archive's own pages do list the secret article.
+        page.goto(f"{server.base_url}/", wait_until="load")
+        assert SECRET_TITLE in page.inner_text("body")
+        page.goto(server.base_url + replay_path("s", STAMP, PAGE_URL), wait_until="load")
+        assert attacker.arrived.wait(30), "the hostile page never ran"
     (sent,) = attacker.received
     results = json.loads(sent.split("?d=", 1)[1])
     for name in ("front", "pages", "other"):
@@ -243,12 +232,8 @@ def test_a_hostile_page_reads_nothing_of_the_archive_and_sends_nothing_of_it(
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[ReplayServer]:
     _archive(tmp_path, 9, 9)
-    server = make_server(tmp_path)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(make_server(tmp_path)) as server:
+        yield server
 
 
 def _get(port: int, target: str, host: str = "127.0.0.1") -> tuple[int, dict[str, str], bytes]:

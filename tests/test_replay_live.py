@@ -15,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -51,7 +50,7 @@ from archiver.store.cdxj import (
 from archiver.store.layout import ArchiveLayout
 from archiver.store.warcinfo import build_warcinfo
 from archiver.warc import RecordLocation, WarcWriter, read_record
-from tests.support import demo_config, html_exchange
+from tests.support import demo_config, html_exchange, serving
 
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 STAMP = "20261120093000"
@@ -76,15 +75,8 @@ def site_archive() -> Iterator[Callable[..., SiteArchive]]:
 @contextmanager
 def replay_server(root: Path) -> Iterator[str]:
     """`archiver replay` over `root`, served from a thread; its base URL."""
-    server = make_server(root)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(make_server(root)) as server:
         yield server.base_url
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def get(url: str) -> tuple[int, bytes]:

@@ -7,7 +7,6 @@ shows "Story failed to load"; replayed from its rendered DOM, the story is there
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from tests.rendered_archive import (
     RenderedArchive,
     make_archive,
 )
+from tests.support import serving
 
 
 @pytest.fixture(scope="module")
@@ -182,12 +182,8 @@ def test_a_screenshot_record_that_is_not_a_png_is_not_served(
 
 @pytest.fixture
 def server(archive: RenderedArchive) -> Iterator[str]:
-    served = make_server(archive.root)
-    thread = threading.Thread(target=served.serve_forever, daemon=True)
-    thread.start()
-    yield served.base_url
-    served.shutdown()
-    served.server_close()
+    with serving(make_server(archive.root)) as served:
+        yield served.base_url
 
 
 def test_a_fetch_built_page_shows_its_text_in_chromium(server: str) -> None:

@@ -13,7 +13,6 @@ import http.server
 import json
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -31,7 +30,7 @@ from archiver.warc import reader
 from archiver.warc.reader import MAX_DECODED_SIZE, StoredRecord, read_record
 from archiver.warc.writer import WarcWriter
 from tests.crawling import crawl_config
-from tests.support import html_exchange, replay_ports, tool, warc_files
+from tests.support import html_exchange, replay_ports, serving, tool, warc_files
 
 MB = 1 << 20
 LIMIT_MB = 300  # the most either process may hold at its peak
@@ -91,14 +90,8 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
     handler = type("Handler", (_Handler,), {"bomb": gzip_bomb()})
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_QuietServer(("127.0.0.1", 0), handler)) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 _MEASURED = (
