@@ -189,6 +189,8 @@ def test_bad_urls_exit_2_before_anything_is_fetched(site: OneOffSite, tmp_path: 
         ), result.stderr
     bad_site = archive(tmp_path, "--site", "Not A Key", f"{site.base}/story")
     assert bad_site.returncode == 2 and "collection 'Not A Key'" in bad_site.stderr
+    reserved = archive(tmp_path, "--site", "timegate", f"{site.base}/story")
+    assert reserved.returncode == 2 and "collection 'timegate' is taken" in reserved.stderr
     assert not (tmp_path / "archive").exists()
     assert archive(tmp_path).returncode == 2
 

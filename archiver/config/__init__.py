@@ -7,7 +7,7 @@ Plain Python: this package never imports Scrapy.
 
 from __future__ import annotations
 
-from archiver.config.checks import SITE_KEY_RE, parse_duration
+from archiver.config.checks import RESERVED_SITE_KEYS, SITE_KEY_RE, parse_duration
 from archiver.config.cli import main
 from archiver.config.errors import ConfigError
 from archiver.config.loading import load_site_config, parse_site_config
@@ -23,6 +23,7 @@ from archiver.config.parts import (
 from archiver.config.schema import SCHEMA_PATH, config_json_schema, write_config_json_schema
 
 __all__ = [
+    "RESERVED_SITE_KEYS",
     "SCHEMA_PATH",
     "SITE_KEY_RE",
     "ArticleRules",

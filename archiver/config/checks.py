@@ -17,6 +17,7 @@ from archiver.config.urlrules import url_rule_problem
 
 __all__ = [
     "MAX_DURATION",
+    "RESERVED_SITE_KEYS",
     "SITE_KEY_RE",
     "BlockPattern",
     "Contact",

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from archiver.config import SITE_KEY_RE
+from archiver.config import RESERVED_SITE_KEYS, SITE_KEY_RE
 
 #: The collection one-off archives go into unless --site names another.
 DEFAULT_COLLECTION = "adhoc"
@@ -57,6 +57,8 @@ def check_collection(name: str) -> str:
             f"collection {name!r}: expected lowercase letters, digits, '-' and '_', starting "
             "with a letter or digit, at most 63 characters"
         )
+    if name in RESERVED_SITE_KEYS:
+        raise BadUrl(f"collection {name!r} is taken by the replay server's Memento paths")
     return name
 
 
