@@ -169,12 +169,9 @@ class ReplayApp:
     def _front(self, params: dict[str, list[str]]) -> Reply:
         chosen_site = _param(params, "site")
         site = chosen_site if SITE_KEY_RE.fullmatch(chosen_site) else None
-        query = "".join(c for c in _param(params, "q") if c.isprintable())[:_MAX_QUERY].strip()
+        query = _text_param(params, "q")
         page = max(1, min(_int(_param(params, "page"), 1), 1_000_000))
-        given = {
-            name: "".join(c for c in _param(params, name) if c.isprintable())[:_MAX_QUERY].strip()
-            for name in FILTER_PARAMS
-        }
+        given = {name: _text_param(params, name) for name in FILTER_PARAMS}
         filters = tuple((name, value) for name, value in given.items() if value)
         try:
             matching = filter_from_params(given, site=site)
@@ -445,6 +442,11 @@ class ReplayApp:
 def _param(params: dict[str, list[str]], name: str) -> str:
     values = params.get(name)
     return values[0] if values else ""
+
+
+def _text_param(params: dict[str, list[str]], name: str) -> str:
+    """A text parameter as typed: printable characters only, at most `_MAX_QUERY`, trimmed."""
+    return "".join(c for c in _param(params, name) if c.isprintable())[:_MAX_QUERY].strip()
 
 
 def _int(text: str, default: int) -> int:
