@@ -13,7 +13,7 @@ import csv
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -67,13 +67,13 @@ class ExportResult:
 
     written: int = 0
     unreadable: int = 0
-    unreadable_paths: list[str] | None = None  # the first NAMED_UNREADABLE of them
+    unreadable_paths: list[str] = field(default_factory=list)  # the first NAMED_UNREADABLE
 
     def summary(self) -> str:
         """One line for stderr."""
         line = f"{self.written} article(s) exported"
         if self.unreadable:
-            named = ", ".join(self.unreadable_paths or [])
+            named = ", ".join(self.unreadable_paths)
             more = "" if self.unreadable <= NAMED_UNREADABLE else ", ..."
             line += (
                 f"; {self.unreadable} document(s) could not be read and are missing from the "
@@ -96,7 +96,7 @@ def export_documents(
     """Write the documents of the articles the filter lets through to `out`, in id (and
     version) order, as `fmt` (one of FORMATS)."""
     write = _writer(fmt, out)
-    result = ExportResult(unreadable_paths=[])
+    result = ExportResult()
     for row in catalog.iter_articles(matching, all_versions=all_versions):
         path = root / row.json_path
         try:
@@ -106,7 +106,7 @@ def export_documents(
         except (OSError, ValueError) as exc:
             logger.warning("Skipping unreadable article document %s: %s", path, exc)
             result.unreadable += 1
-            if result.unreadable_paths is not None and result.unreadable <= NAMED_UNREADABLE:
+            if result.unreadable <= NAMED_UNREADABLE:
                 result.unreadable_paths.append(row.json_path)
             continue
         write(document)
